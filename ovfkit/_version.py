@@ -1,0 +1,3 @@
+"""The ovfkit version."""
+
+__version__ = "0.1.0"

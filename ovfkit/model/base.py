@@ -1,0 +1,247 @@
+"""Model foundations: the base class, binding metadata, lexical facts and generic XML nodes.
+
+Every element model is an ``OvfModel``. Its typed fields carry binding metadata (``Attr``, ``Leaf``,
+``Child``, ``Text``) naming the XML attribute or element they stand for; everything the model does not
+type is kept in ``extensions`` (elements, comments, processing instructions) and ``attributes``, and
+the facts needed to write the element back exactly as it was read (prefixes, namespace declarations,
+attribute order, whitespace, original lexical forms) live in ``xml``. Models hold data only: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Attr",
+    "Child",
+    "Comment",
+    "Extension",
+    "Leaf",
+    "Node",
+    "OvfModel",
+    "ProcessingInstruction",
+    "Text",
+    "XmlBinding",
+    "XmlInfo",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class XmlBinding:
+    """Which XML attribute or element a model field stands for.
+
+    ``kind`` is ``attr`` (an attribute), ``text`` (the element's own text), ``leaf`` (a child element
+    with simple content, one value per element) or ``child`` (a child element read as a model).
+    ``family`` is the namespace family (see ``ovfkit.namespaces``), None for no namespace.
+    ``aliases`` are other local names real writers use for the same thing (``InstanceId``).
+    ``polymorphic`` marks a field that takes any registered section or content element.
+    """
+
+    kind: Literal["attr", "text", "leaf", "child"]
+    name: str = ""
+    family: str | None = "ovf"
+    aliases: tuple[str, ...] = ()
+    polymorphic: Literal["section", "content", ""] = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The local name first, then its aliases."""
+        return (self.name, *self.aliases)
+
+
+def Attr(name: str, family: str | None = "ovf", aliases: tuple[str, ...] = ()) -> XmlBinding:  # noqa: N802
+    """Bind a field to an attribute (``ovf:`` by default)."""
+    return XmlBinding("attr", name, family, aliases)
+
+
+def Leaf(name: str, family: str | None = "ovf", aliases: tuple[str, ...] = ()) -> XmlBinding:  # noqa: N802
+    """Bind a field to a child element with simple content (a list field: one value per element)."""
+    return XmlBinding("leaf", name, family, aliases)
+
+
+def Child(  # noqa: N802
+    name: str,
+    family: str | None = "ovf",
+    aliases: tuple[str, ...] = (),
+    polymorphic: Literal["section", "content", ""] = "",
+) -> XmlBinding:
+    """Bind a field to a child element read as a model (a list field: one model per element)."""
+    return XmlBinding("child", name, family, aliases, polymorphic)
+
+
+def Text() -> XmlBinding:  # noqa: N802
+    """Bind a field to the element's own text content."""
+    return XmlBinding("text", "", None)
+
+
+class _Base(BaseModel):
+    """Shared pydantic configuration."""
+
+    model_config = ConfigDict(validate_assignment=True, extra="forbid", revalidate_instances="never")
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when of the same class with equal data; layout facts and line numbers do not count."""
+        if type(self) is not type(other):
+            return NotImplemented
+        mine = {k: v for k, v in self.__dict__.items() if k not in _LAYOUT_FIELDS}
+        theirs = {k: v for k, v in other.__dict__.items() if k not in _LAYOUT_FIELDS}
+        return mine == theirs
+
+    __hash__ = None  # type: ignore[assignment]  # mutable models are not hashable
+
+
+#: Fields that describe how a document was written, not what it says.
+_LAYOUT_FIELDS = frozenset({"xml", "line", "document"})
+
+
+class Comment(_Base):
+    """An XML comment, kept where it was."""
+
+    kind: Literal["comment"] = "comment"
+    text: str
+
+
+class ProcessingInstruction(_Base):
+    """An XML processing instruction, kept where it was."""
+
+    kind: Literal["pi"] = "pi"
+    target: str
+    text: str = ""
+
+
+class Node(_Base):
+    """An element ovfkit does not type (vendor extension, unknown section), kept whole and in order.
+
+    ``name`` is the qualified name as written (``vmw:Config``), ``namespace`` its URI, ``ns`` the
+    namespace declarations made on it, ``attributes`` its attributes as written (qualified name,
+    value), ``children`` its element, comment and PI children, and ``gaps`` the text around them:
+    ``gaps[0]`` before the first child, ``gaps[i + 1]`` after child ``i`` (so an element without
+    children has its text in ``gaps[0]``).
+    """
+
+    kind: Literal["element"] = "element"
+    name: str
+    namespace: str | None = None
+    ns: list[tuple[str, str]] = Field(default_factory=list)
+    attributes: list[tuple[str, str]] = Field(default_factory=list)
+    children: list[Extension] = Field(default_factory=list)
+    gaps: list[str] = Field(default_factory=list)
+    line: int | None = Field(default=None, exclude=True, repr=False)
+
+    @property
+    def local_name(self) -> str:
+        """The name without its prefix."""
+        return self.name.rpartition(":")[2]
+
+    @property
+    def text(self) -> str:
+        """All the text directly inside this element."""
+        return "".join(self.gaps)
+
+    def get(self, local_name: str, default: str | None = None) -> str | None:
+        """Return the value of the first attribute with this local name (any prefix)."""
+        for qname, value in self.attributes:
+            if qname.rpartition(":")[2] == local_name:
+                return value
+        return default
+
+    def elements(self, local_name: str | None = None) -> list[Node]:
+        """Return the child elements, optionally only those with this local name."""
+        return [
+            c
+            for c in self.children
+            if isinstance(c, Node) and (local_name is None or c.local_name == local_name)
+        ]
+
+
+Extension = Annotated[Union[Node, Comment, ProcessingInstruction], Field(discriminator="kind")]
+
+
+class XmlInfo(_Base):
+    """How an element was written, so that writing it back changes nothing.
+
+    - ``name``: the qualified element name as written (``ovf:Section``, ``Item``).
+    - ``ns``: namespace declarations made on the element, in order (``""`` is the default namespace).
+    - ``attrs``: qualified names of all its attributes, in document order.
+    - ``children``: one entry per child node in document order: the qualified name of a typed child,
+      or ``"*"`` for the next entry of the model's ``extensions``.
+    - ``gaps``: the text around the children (``len(children) + 1`` entries), or empty when there is
+      none at all.
+    - ``lexical``: original lexical forms that differ from how ovfkit would write the typed value;
+      keys are attribute qualified names or child indexes as strings.
+    - ``leaf_attrs``: attributes (and ``xmlns`` declarations) written on typed leaf children, by
+      child index as a string.
+    - ``line``: source line of the start tag, when read from a document.
+    """
+
+    name: str
+    ns: list[tuple[str, str]] = Field(default_factory=list)
+    attrs: list[str] = Field(default_factory=list)
+    children: list[str] = Field(default_factory=list)
+    gaps: list[str] = Field(default_factory=list)
+    lexical: dict[str, str] = Field(default_factory=dict)
+    leaf_attrs: dict[str, list[tuple[str, str]]] = Field(default_factory=dict)
+    line: int | None = None
+
+
+class OvfModel(_Base):
+    """Base of every element model: typed fields plus what they leave over, plus layout facts."""
+
+    #: Section and content models set this to their element's local name (discriminator for JSON).
+    xsd_type: ClassVar[str] = ""
+
+    attributes: dict[str, str] = Field(default_factory=dict)
+    extensions: list[Extension] = Field(default_factory=list)
+    xml: XmlInfo | None = None
+
+    @classmethod
+    def _fast(cls, values: dict[str, Any]) -> Any:
+        """Build an instance from already-typed values without validation (reader use only)."""
+        defaults = _defaults_of(cls)
+        data = dict(defaults[0])
+        for name in defaults[1]:
+            data[name] = []
+        for name in defaults[2]:
+            data[name] = {}
+        for name, factory in defaults[3]:
+            if name not in values:
+                data[name] = factory()
+        data.update(values)
+        obj = cls.__new__(cls)
+        object.__setattr__(obj, "__dict__", data)
+        object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+        object.__setattr__(obj, "__pydantic_extra__", None)
+        object.__setattr__(obj, "__pydantic_private__", None)
+        return obj
+
+
+_Defaults = tuple[dict[str, Any], list[str], list[str], list[tuple[str, Any]]]
+_DEFAULTS: dict[type, _Defaults] = {}
+
+
+def _defaults_of(cls: type[BaseModel]) -> _Defaults:
+    """Return (plain defaults, list fields, dict fields, other factories) of a model class, cached."""
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        plain: dict[str, Any] = {}
+        lists: list[str] = []
+        dicts: list[str] = []
+        factories: list[tuple[str, Any]] = []
+        for name, info in cls.model_fields.items():
+            if info.default_factory is list:
+                lists.append(name)
+            elif info.default_factory is dict:
+                dicts.append(name)
+            elif info.default_factory is not None:
+                factories.append((name, info.default_factory))
+            else:
+                plain[name] = info.default
+        found = (plain, lists, dicts, factories)
+        _DEFAULTS[cls] = found
+    return found
+
+
+Node.model_rebuild()

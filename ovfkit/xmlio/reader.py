@@ -1,0 +1,626 @@
+"""Read a parsed lxml tree into ovfkit models, keeping every node, prefix, attribute and gap.
+
+One pass over the tree with ``lxml.etree.iterwalk`` (start, end, comment and PI events) drives a
+stack of frames. A frame for a typed element collects field values from the class binding; anything
+the binding does not type becomes a generic ``Node`` (or ``Comment``/``ProcessingInstruction``) in
+the model's ``extensions``; the layout (``XmlInfo``) records where each child was and the text
+between them. Models are built without re-validation: the values were typed here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from typing import Any, Iterator
+
+from lxml import etree
+
+from ovfkit.errors import OvfParseError, OvfSecurityError
+from ovfkit.model.base import Comment, Node, OvfModel, ProcessingInstruction, XmlInfo, _defaults_of
+from ovfkit.model.binding import ClassBinding, FieldSpec, binding_of
+from ovfkit.model.envelope import CONTENT_CLASSES, SECTION_CLASSES, Document, Envelope
+from ovfkit.model.environment import Environment
+from ovfkit.namespaces import FAMILY_OF, OVF_ENVELOPE_URIS, Ns
+from ovfkit.xmlio.safe import Limits, Parsed
+
+__all__ = ["read_tree"]
+
+_XSI_TYPE = "{" + Ns.XSI.value + "}type"
+_XML_NS = Ns.XML.value
+_COMMENT = etree.Comment
+_PI = etree.ProcessingInstruction
+
+
+def _construct_plain(cls: type[Any], values: dict[str, Any]) -> Any:
+    obj = cls.__new__(cls)
+    data = {name: (info.get_default(call_default_factory=True)) for name, info in cls.model_fields.items()}
+    data.update(values)
+    object.__setattr__(obj, "__dict__", data)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _make_node(name: str, uri: str | None, ns: list[tuple[str, str]], attrs: list[tuple[str, str]],
+               children: list[Any], gaps: list[str], line: int | None) -> Node:
+    obj = Node.__new__(Node)
+    object.__setattr__(
+        obj,
+        "__dict__",
+        {
+            "kind": "element",
+            "name": name,
+            "namespace": uri,
+            "ns": ns,
+            "attributes": attrs,
+            "children": children,
+            "gaps": gaps,
+            "line": line,
+        },
+    )
+    object.__setattr__(obj, "__pydantic_fields_set__", {"name", "namespace", "ns", "attributes", "children", "gaps"})
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _make_comment(text: str) -> Comment:
+    obj = Comment.__new__(Comment)
+    object.__setattr__(obj, "__dict__", {"kind": "comment", "text": text})
+    object.__setattr__(obj, "__pydantic_fields_set__", {"text"})
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _make_pi(target: str, text: str) -> ProcessingInstruction:
+    obj = ProcessingInstruction.__new__(ProcessingInstruction)
+    object.__setattr__(obj, "__dict__", {"kind": "pi", "target": target, "text": text})
+    object.__setattr__(obj, "__pydantic_fields_set__", {"target", "text"})
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+_UNTYPED = object()  # an untypeable scalar leaf: holds its place, reads as None
+_POLY = object()  # a tag whose class depends on its xsi:type
+_UNKNOWN = object()  # a tag not yet looked up
+#: Every field counts as set on a model read from XML; one shared set per class, never grown.
+_INFO_FIELDS = set(XmlInfo.model_fields)
+_FIELDS_SETS: dict[type, set[str]] = {}
+
+
+def _fields_set_of(cls: type[Any]) -> set[str]:
+    found = _FIELDS_SETS.get(cls)
+    if found is None:
+        found = set(cls.model_fields)
+        _FIELDS_SETS[cls] = found
+    return found
+
+
+def _set_dict(obj: Any, data: dict[str, Any], fields_set: set[str]) -> None:
+    object.__setattr__(obj, "__dict__", data)
+    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+
+
+class _Reader:
+    """Reads one tree by recursive descent; holds the per-document caches."""
+
+    def __init__(self, parsed: Parsed, source: str, limits: Limits) -> None:
+        self.parsed = parsed
+        self.source = source
+        self.limits = limits
+        self.max_text = limits.max_text
+        self.families: dict[str | None, str] = dict(FAMILY_OF)
+        self.tags: dict[str, tuple[str | None, str | None, str]] = {}
+        self.tagmaps: dict[int, dict[Any, Any]] = {}
+        self.leafmaps: dict[int, dict[Any, Any]] = {}
+        self.decls: dict[Any, list[tuple[str, str]]] = {}
+        self.fast_names = False
+        self.ambiguous_uris: set[str | None] = set()
+        self.qnames: dict[str, str] = {}
+        self.attr_qnames: dict[str, str] = {}
+        self.warnings: list[str] = list(parsed.warnings)
+        self.count = 0
+        self.leaf_decls = False
+
+    # -- names -------------------------------------------------------------------------------
+
+    def split(self, tag: str) -> tuple[str | None, str | None, str]:
+        """Return (uri, family, local) of a Clark-notation tag, cached."""
+        found = self.tags.get(tag)
+        if found is None:
+            if tag[0] == "{":
+                uri, local = tag[1:].split("}", 1)
+            else:
+                uri, local = None, tag
+            found = (uri, self.families.get(uri), local)
+            self.tags[tag] = found
+        return found
+
+    def qname(self, el: Any, tag: str, scope_el: dict[str, str]) -> str:
+        """The element's qualified name as written."""
+        if self.fast_names:
+            found = self.qnames.get(tag)
+            if found is not None:
+                return found
+            uri, _, local = self.split(tag)
+            if uri not in self.ambiguous_uris:
+                prefix = scope_el.get(uri) if uri is not None else None
+                name = f"{prefix}:{local}" if prefix else local
+                self.qnames[tag] = name
+                return name
+        prefix = el.prefix
+        local = self.split(tag)[2]
+        return f"{prefix}:{local}" if prefix else local
+
+    def attr_qname(self, clark: str, scope_at: dict[str, str]) -> str:
+        """An attribute's qualified name (lxml does not keep attribute prefixes: derive it)."""
+        if clark[0] != "{":
+            return clark
+        if self.fast_names:
+            found = self.attr_qnames.get(clark)
+            if found is not None:
+                return found
+        uri, local = clark[1:].split("}", 1)
+        if uri == _XML_NS:
+            name = "xml:" + local
+        else:
+            prefix = scope_at.get(uri)
+            if prefix is None:
+                raise OvfParseError(f"attribute {clark} has no prefix in scope", source=self.source)
+            name = f"{prefix}:{local}"
+        if self.fast_names:
+            self.attr_qnames[clark] = name
+        return name
+
+    def tagmap(self, binding: ClassBinding) -> dict[Any, Any]:
+        found = self.tagmaps.get(id(binding))
+        if found is None:
+            found = {_COMMENT: None, _PI: None}
+            self.tagmaps[id(binding)] = found
+        return found
+
+    def lookup(self, binding: ClassBinding, tag: str) -> Any:
+        """The field a child tag binds to in a class: a FieldSpec, ``_POLY``, or None."""
+        _, family, local = self.split(tag)
+        spec = binding.children.get((family, local))
+        if spec is not None:
+            return spec
+        if family != "ovf":
+            return None
+        if binding.sections is not None and (local in SECTION_CLASSES or local == "Section"):
+            return _POLY
+        if binding.content is not None and (local in CONTENT_CLASSES or local == "Content"):
+            return _POLY
+        return None
+
+    # -- document ----------------------------------------------------------------------------
+
+    def prepare(self, root: Any) -> None:
+        """Find namespace declarations below the root and decide how prefixes are recovered."""
+        text = self.parsed.text
+        root_decls = [(p or "", u) for p, u in root.nsmap.items()]
+        if text.count("xmlns") > len(root_decls):
+            pending: list[tuple[str, str]] = []
+            for event, obj in etree.iterwalk(root, events=("start-ns", "start")):
+                if event == "start-ns":
+                    pending.append(obj)
+                elif pending:
+                    self.decls[obj] = [(p or "", u) for p, u in pending]
+                    pending = []
+        elif root_decls:
+            self.decls[root] = root_decls
+        nested = any(el is not root for el in self.decls)
+        # An element's prefix follows from its URI unless the URI is bound to two prefixes.
+        seen: dict[str, str] = {}
+        for decls in self.decls.values():
+            for prefix, uri in decls:
+                if seen.setdefault(uri, prefix) != prefix:
+                    self.ambiguous_uris.add(uri)
+        self.fast_names = not nested
+        self.leaf_decls = nested
+
+    def root_kind(self, root: Any) -> type[OvfModel]:
+        uri, _, local = self.split(root.tag)
+        if local == "Envelope":
+            if uri in OVF_ENVELOPE_URIS or uri is None:
+                if uri is None or OVF_ENVELOPE_URIS[uri] == "unknown":
+                    self.warnings.append(f"envelope namespace {uri!r} is not one DSP0243 defines")
+                return Envelope
+            if uri.startswith("http://schemas.dmtf.org/ovf/envelope"):
+                self.warnings.append(f"envelope namespace {uri!r} is not one DSP0243 defines")
+                self.families[uri] = "ovf"
+                self.tags.clear()
+                return Envelope
+        if local == "Environment" and self.families.get(uri) == "env":
+            return Environment
+        raise OvfParseError(
+            f"not an OVF document: the root element is {root.tag}, "
+            "expected an OVF Envelope or an OVF Environment",
+            source=self.source,
+            line=root.sourceline,
+        )
+
+    def read(self) -> OvfModel:
+        root = self.parsed.root
+        root_cls = self.root_kind(root)
+        self.prepare(root)
+        model: OvfModel = self.read_typed(root, binding_of(root_cls), {}, {}, 0)
+        return model
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def too_long(self, el: Any) -> OvfSecurityError:
+        return OvfSecurityError(
+            f"a text node is longer than the limit of {self.max_text} characters",
+            source=self.source,
+            line=el.sourceline,
+        )
+
+    def enter(self, el: Any, depth: int) -> None:
+        if depth >= self.limits.max_depth:
+            raise OvfSecurityError(
+                f"elements nest deeper than the limit of {self.limits.max_depth}",
+                source=self.source,
+                line=el.sourceline,
+            )
+
+    def scoped(self, el: Any, scope_el: dict[str, str], scope_at: dict[str, str]
+               ) -> tuple[list[tuple[str, str]], dict[str, str], dict[str, str]]:
+        declared = self.decls.get(el)
+        if not declared:
+            return [], scope_el, scope_at
+        scope_el = dict(scope_el)
+        scope_at = dict(scope_at)
+        for prefix, uri in declared:
+            scope_el[uri] = prefix
+            if prefix:
+                scope_at[uri] = prefix
+        return declared, scope_el, scope_at
+
+    # -- elements ----------------------------------------------------------------------------
+
+    def polymorphic(self, binding: ClassBinding, el: Any) -> tuple[FieldSpec | None, type[OvfModel] | None]:
+        """The field and class of a section or content element, if it is one."""
+        local = self.split(el.tag)[2]
+        if binding.sections is not None:
+            if local in SECTION_CLASSES:
+                return binding.sections, SECTION_CLASSES[local]
+            name = self.xsi_type(el)[:-5]
+            if local == "Section" and name in SECTION_CLASSES:
+                return binding.sections, SECTION_CLASSES[name]
+        if binding.content is not None:
+            if local in CONTENT_CLASSES:
+                return binding.content, CONTENT_CLASSES[local]
+            name = self.xsi_type(el)[:-5]
+            if local == "Content" and name in CONTENT_CLASSES:
+                return binding.content, CONTENT_CLASSES[name]
+        return None, None
+
+    @staticmethod
+    def xsi_type(el: Any) -> str:
+        value = el.get(_XSI_TYPE)
+        if not value:
+            return ""
+        local = value.rpartition(":")[2].strip()
+        return local if local.endswith("_Type") else ""
+
+    def leafmap(self, binding: ClassBinding, scope_el: dict[str, str]) -> dict[Any, Any]:
+        """Per class: tag -> (field, is_list, reader or None, qualified name or None) for leaves."""
+        key = id(binding)
+        found = self.leafmaps.get(key)
+        if found is None:
+            found = {}
+            self.leafmaps[key] = found
+        return found
+
+    def leaf_entry(self, binding: ClassBinding, tag: Any, scope_el: dict[str, str]) -> Any:
+        if not isinstance(tag, str):
+            return None
+        spec = self.lookup(binding, tag)
+        if not isinstance(spec, FieldSpec) or spec.codec is None:
+            return None
+        codec = spec.codec
+        qname = None
+        if self.fast_names and self.split(tag)[0] not in self.ambiguous_uris:
+            qname = self.qname(None, tag, scope_el)
+        return (spec.name, spec.is_list, None if codec.exact else codec.read, qname)
+
+    def read_typed(self, el: Any, binding: ClassBinding, scope_el: dict[str, str],
+                   scope_at: dict[str, str], depth: int) -> Any:
+        """Read a typed element and everything below it into its model."""
+        self.enter(el, depth)
+        self.count += 1
+        declared, scope_el, scope_at = self.scoped(el, scope_el, scope_at)
+        max_text = self.max_text
+        cls = binding.cls
+        template, lists, dicts, factories = _defaults_of(cls)
+        data = dict(template)
+        for list_name in lists:
+            data[list_name] = []
+        for factory_name, factory in factories:
+            data[factory_name] = factory()
+        lexical: dict[str, str] = {}
+        extensions: list[Any] = []
+        attributes: dict[str, str] = {}
+        attr_names: list[str] = []
+        untyped = False
+        # attributes
+        items = el.items()
+        if items:
+            attrs = binding.attrs
+            families = self.families
+            done: set[str] = set()
+            for clark, value in items:
+                qname = self.attr_qname(clark, scope_at)
+                attr_names.append(qname)
+                if len(value) > max_text:
+                    raise self.too_long(el)
+                if clark[0] == "{":
+                    auri, alocal = clark[1:].split("}", 1)
+                else:
+                    auri, alocal = None, clark
+                aspec = attrs.get((families.get(auri), alocal))
+                if aspec is None or aspec.name in done:
+                    attributes[qname] = value
+                    continue
+                done.add(aspec.name)
+                codec = aspec.codec
+                assert codec is not None
+                if codec.exact:
+                    data[aspec.name] = value
+                    continue
+                parsed, canonical = codec.read(value)
+                if parsed is not None:
+                    data[aspec.name] = parsed
+                if not canonical:
+                    lexical[qname] = value
+        # children
+        text = el.text
+        if text is not None and len(text) > max_text:
+            raise self.too_long(el)
+        gaps = [text or ""]
+        children: list[str] = []
+        leaf_attrs: dict[str, list[tuple[str, str]]] = {}
+        leafmap = self.leafmap(binding, scope_el)
+        leaf_decls = self.leaf_decls
+        for child in el:
+            tag = child.tag
+            leaf = leafmap.get(tag, _UNKNOWN)
+            if leaf is _UNKNOWN:
+                leaf = self.leaf_entry(binding, tag, scope_el)
+                leafmap[tag] = leaf
+            if leaf is not None:
+                name, is_list, read, qname = leaf
+                if (is_list or data[name] is None) and not len(child):
+                    value = child.text
+                    if value is None:
+                        value = ""
+                    elif len(value) > max_text:
+                        raise self.too_long(child)
+                    if read is not None:
+                        value_text = value
+                        value, canonical = read(value_text)
+                        if not canonical:
+                            if value is None:
+                                if is_list:
+                                    leaf = None  # an untypeable entry of a list stays a node
+                                else:
+                                    value = _UNTYPED
+                                    untyped = True
+                            if leaf is not None:
+                                lexical[str(len(children))] = value_text
+                    if leaf is not None:
+                        child_items = child.items()
+                        if child_items or (leaf_decls and child in self.decls):
+                            _, _, child_scope_at = self.scoped(child, scope_el, scope_at)
+                            entry = [("xmlns:" + p if p else "xmlns", u) for p, u in self.decls.get(child) or []]
+                            entry.extend((self.attr_qname(c, child_scope_at), v) for c, v in child_items)
+                            leaf_attrs[str(len(children))] = entry
+                        children.append(qname or self.qname(child, tag, scope_el))
+                        if is_list:
+                            data[name].append(value)
+                        else:
+                            data[name] = value
+                        tail = child.tail
+                        if tail is None:
+                            gaps.append("")
+                        else:
+                            if len(tail) > max_text:
+                                raise self.too_long(child)
+                            gaps.append(tail)
+                        continue
+            self.read_child(child, binding, data, children, extensions, scope_el, scope_at, depth)
+            tail = child.tail
+            if tail is None:
+                gaps.append("")
+            else:
+                if len(tail) > max_text:
+                    raise self.too_long(child)
+                gaps.append(tail)
+        self.count += len(children)
+        if self.count > self.limits.max_elements:
+            raise OvfSecurityError(
+                f"more elements than the limit of {self.limits.max_elements}", source=self.source
+            )
+        text_spec = binding.text
+        if text_spec is not None:
+            data[text_spec.name] = "".join(gaps)
+            if not children:
+                gaps = []
+        elif len(gaps) == 1 and not gaps[0]:
+            gaps = []
+        if untyped:
+            for key, value in data.items():
+                if value is _UNTYPED:
+                    data[key] = None
+        info = XmlInfo.__new__(XmlInfo)
+        _set_dict(
+            info,
+            {
+                "name": self.qname(el, el.tag, scope_el),
+                "ns": declared,
+                "attrs": attr_names,
+                "children": children,
+                "gaps": gaps,
+                "lexical": lexical,
+                "leaf_attrs": leaf_attrs,
+                "line": el.sourceline,
+            },
+            _INFO_FIELDS,
+        )
+        data["xml"] = info
+        data["extensions"] = extensions
+        data["attributes"] = attributes
+        obj = cls.__new__(cls)
+        _set_dict(obj, data, _fields_set_of(cls))
+        return obj
+
+    def read_child(self, child: Any, binding: ClassBinding, data: dict[str, Any], children: list[str],
+                   extensions: list[Any], scope_el: dict[str, str], scope_at: dict[str, str],
+                   depth: int) -> None:
+        """Read a child that is not a simple typed leaf: a typed model, or an untyped node."""
+        tag = child.tag
+        spec: Any = None
+        child_cls = None
+        if isinstance(tag, str):
+            spec = self.lookup(binding, tag)
+            if spec is _POLY:
+                spec, child_cls = self.polymorphic(binding, child)
+            if spec is not None and (spec.codec is not None or (not spec.is_list and data[spec.name] is not None)):
+                spec = None  # a complex or repeated leaf, or a second single child: a generic node
+        if spec is None:
+            extensions.append(self.read_other(child, scope_el, scope_at, depth + 1))
+            children.append("*")
+            return
+        built = self.read_typed(child, binding_of(child_cls or spec.model), scope_el, scope_at, depth + 1)
+        if spec.is_list:
+            data[spec.name].append(built)
+        else:
+            data[spec.name] = built
+        children.append(built.xml.name)
+
+    def read_other(self, el: Any, scope_el: dict[str, str], scope_at: dict[str, str], depth: int) -> Any:
+        """Read an untyped node: an element as a generic ``Node``, or a comment or PI."""
+        tag = el.tag
+        if tag is _COMMENT:
+            return _make_comment(el.text or "")
+        if tag is _PI:
+            return _make_pi(el.target, el.text or "")
+        self.enter(el, depth)
+        self.count += 1
+        if self.count > self.limits.max_elements:
+            raise OvfSecurityError(
+                f"more elements than the limit of {self.limits.max_elements}", source=self.source
+            )
+        declared, scope_el, scope_at = self.scoped(el, scope_el, scope_at)
+        max_text = self.max_text
+        attrs: list[tuple[str, str]] = []
+        for clark, value in el.items():
+            if len(value) > max_text:
+                raise self.too_long(el)
+            attrs.append((self.attr_qname(clark, scope_at), value))
+        text = el.text
+        if text is not None and len(text) > max_text:
+            raise self.too_long(el)
+        gaps = [text or ""]
+        children: list[Any] = []
+        for child in el:
+            children.append(self.read_other(child, scope_el, scope_at, depth + 1))
+            tail = child.tail
+            if tail is not None and len(tail) > max_text:
+                raise self.too_long(child)
+            gaps.append(tail or "")
+        if len(gaps) == 1 and not gaps[0]:
+            gaps = []
+        uri = self.split(tag)[0]
+        return _make_node(self.qname(el, tag, scope_el), uri, declared, attrs, children, gaps, el.sourceline)
+
+
+def _document(parsed: Parsed) -> Document:
+    """The BOM, declaration, and the comments, PIs and whitespace around the root."""
+    text = parsed.text
+    prolog: list[Any] = []
+    pos = len(parsed.declaration) if parsed.declaration else 0
+    end = parsed.prolog_end
+    while pos < end:
+        if text.startswith("<!--", pos):
+            close = text.index("-->", pos)
+            prolog.append(_make_comment(text[pos + 4 : close]))
+            pos = close + 3
+        elif text.startswith("<?", pos):
+            close = text.index("?>", pos)
+            body = text[pos + 2 : close]
+            target, _, rest = body.partition(" ")
+            prolog.append(_make_pi(target, rest.lstrip()))
+            pos = close + 2
+        else:
+            stop = pos
+            while stop < end and text[stop] in " \t\r\n":
+                stop += 1
+            prolog.append(text[pos:stop].replace("\r\n", "\n"))
+            pos = stop
+    root = parsed.root
+    after = list(root.itersiblings())
+    epilog: list[Any] = []
+    for node in after:
+        epilog.append("\n")
+        if node.tag is _COMMENT:
+            epilog.append(_make_comment(node.text or ""))
+        else:
+            epilog.append(_make_pi(node.target, node.text or ""))
+    if text.endswith("\n") or after:
+        epilog.append("\n")
+    newline = "\n"
+    if "\r" in text and text.count("\r\n") == text.count("\n"):
+        newline = "\r\n"
+    document = _construct_plain(
+        Document,
+        {
+            "bom": parsed.bom,
+            "declaration": parsed.declaration,
+            "encoding": parsed.encoding,
+            "newline": newline,
+            "prolog": prolog,
+            "epilog": epilog,
+            "warnings": parsed.warnings,
+        },
+    )
+    return document
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Keep the cyclic garbage collector out of a read.
+
+    A read makes hundreds of thousands of small objects and no reference cycles, so collections
+    during it only cost time, and so would the first collection after it, which would scan every
+    new object once. Objects that survive the read are moved to the oldest generation instead
+    (``gc.freeze`` then ``gc.unfreeze``), unless the process already keeps frozen objects.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
+def read_tree(parsed: Parsed, source: str, limits: Limits) -> Envelope | Environment:
+    """Turn a safely parsed document into an ``Envelope`` or ``Environment`` model."""
+    reader = _Reader(parsed, source, limits)
+    with _no_collection():
+        model = reader.read()
+    assert isinstance(model, (Envelope, Environment))
+    document = _document(parsed)
+    document.__dict__["warnings"] = reader.warnings
+    model.__dict__["document"] = document
+    return model
