@@ -1,0 +1,1 @@
+"""The ``ovfkit`` command line: a thin face over the library."""

@@ -1,0 +1,246 @@
+"""``ovfkit show FILE``: a readable summary of a descriptor, like ovftool's probe mode, or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ovfkit.cli import exitcodes
+
+__all__ = ["register", "summary"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``show`` subcommand."""
+    parser = subparsers.add_parser(
+        "show",
+        help="summarize a descriptor (.ovf, .ova or ovf-env.xml)",
+        description="Print the OVF version, dialect, product, files, disks, networks, profiles, "
+        "properties and each virtual system's hardware.",
+    )
+    parser.add_argument("file", help="an .ovf or .ova file, an OVF environment document, or - for stdin")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    parser.add_argument("--profile", help="deployment option to show the hardware of (default: the default one)")
+    parser.set_defaults(run=run)
+
+
+def _load(path: str) -> Any:
+    import ovfkit
+
+    if path == "-":
+        return ovfkit.loads(sys.stdin.buffer.read(), source="<stdin>")
+    return ovfkit.load(path)
+
+
+def summary(model: Any, profile: str | None = None) -> dict[str, Any]:
+    """The data ``ovfkit show --format json`` prints, for a loaded descriptor or environment."""
+    import ovfkit
+    from ovfkit.model import DeploymentOptionSection, DiskSection, Environment, NetworkSection, ProductSection
+    from ovfkit.hardware import disk_capacity_bytes
+
+    if isinstance(model, Environment):
+        return {
+            "kind": "environment",
+            "id": model.id,
+            "platform": model.platform.model_dump(exclude={"xml", "extensions", "attributes"})
+            if model.platform
+            else None,
+            "properties": model.properties,
+        }
+    envelope = model
+    products = []
+    properties = []
+    for system_or_env in [envelope, *envelope.virtual_systems()]:
+        for section in system_or_env.sections:
+            if isinstance(section, ProductSection):
+                products.append(
+                    {
+                        "product": section.product.value if section.product else None,
+                        "vendor": section.vendor.value if section.vendor else None,
+                        "version": section.version,
+                        "full_version": section.full_version,
+                        "class": section.class_,
+                        "instance": section.instance,
+                    }
+                )
+                for prop in section.properties:
+                    properties.append(
+                        {
+                            "key": section.full_key(prop),
+                            "type": prop.type,
+                            "default": prop.value,
+                            "user_configurable": prop.user_configurable,
+                            "label": prop.label.value if prop.label else None,
+                        }
+                    )
+    disks = []
+    networks = []
+    profiles = []
+    for section in envelope.sections:
+        if isinstance(section, DiskSection):
+            for disk in section.disks:
+                capacity = disk_capacity_bytes(disk)
+                disks.append(
+                    {
+                        "id": disk.disk_id,
+                        "capacity": disk.capacity,
+                        "capacity_units": disk.capacity_allocation_units,
+                        "capacity_bytes": capacity,
+                        "file": disk.file_ref,
+                        "format": disk.format,
+                    }
+                )
+        elif isinstance(section, NetworkSection):
+            for network in section.networks:
+                networks.append(
+                    {"name": network.name, "description": network.description.value if network.description else None}
+                )
+        elif isinstance(section, DeploymentOptionSection):
+            for configuration in section.configurations:
+                profiles.append(
+                    {
+                        "id": configuration.id,
+                        "default": bool(configuration.default),
+                        "label": configuration.label.value if configuration.label else None,
+                    }
+                )
+    files = [
+        {"id": f.id, "href": f.href, "size": f.size, "compression": f.compression}
+        for f in (envelope.references.files if envelope.references else [])
+    ]
+    systems = []
+    for index, system in enumerate(envelope.virtual_systems()):
+        view = ovfkit.hardware(envelope, system=index, profile=profile)
+        systems.append({"id": system.id, "name": view.name, "hardware": view.model_dump()})
+    return {
+        "kind": "descriptor",
+        "ovf_version": ovfkit.ovf_version(envelope),
+        "dialect": ovfkit.detect_dialect(envelope),
+        "products": products,
+        "files": files,
+        "disks": disks,
+        "networks": networks,
+        "profiles": profiles,
+        "properties": properties,
+        "systems": systems,
+        "warnings": list(envelope.document.warnings),
+    }
+
+
+def _size(value: int | None) -> str:
+    from ovfkit.units import format_bytes
+
+    return format_bytes(value) if value is not None else "?"
+
+
+def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [indent + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+def render_text(data: dict[str, Any]) -> str:
+    """The text form of a ``summary``."""
+    lines: list[str] = []
+    if data["kind"] == "environment":
+        lines.append(f"OVF environment{' for ' + repr(data['id']) if data['id'] else ''}")
+        if data["platform"]:
+            platform = {k: v for k, v in data["platform"].items() if v is not None}
+            lines.append("Platform: " + ", ".join(f"{k} {v}" for k, v in platform.items()))
+        lines.append("Properties:")
+        lines.extend(_table([[k, v] for k, v in data["properties"].items()]) or ["  (none)"])
+        return "\n".join(lines)
+    lines.append(f"OVF version:  {data['ovf_version']}")
+    lines.append(f"Dialect:      {data['dialect']}")
+    for product in data["products"]:
+        parts = [p for p in (product["product"], product["version"] or product["full_version"]) if p]
+        if parts or product["vendor"]:
+            lines.append(f"Product:      {' '.join(parts) or '-'}")
+            if product["vendor"]:
+                lines.append(f"Vendor:       {product['vendor']}")
+    if data["files"]:
+        lines.append("Files:")
+        lines.extend(
+            _table([["ID", "Size", "Href"]] + [[f["id"] or "-", _size(f["size"]), f["href"] or "-"] for f in data["files"]])
+        )
+    if data["disks"]:
+        lines.append("Disks:")
+        lines.extend(
+            _table(
+                [["ID", "Capacity", "File", "Format"]]
+                + [
+                    [
+                        d["id"] or "-",
+                        _size(d["capacity_bytes"]) if d["capacity_bytes"] is not None else (d["capacity"] or "?"),
+                        d["file"] or "-",
+                        (d["format"] or "-").rpartition("#")[2] or "-",
+                    ]
+                    for d in data["disks"]
+                ]
+            )
+        )
+    if data["networks"]:
+        lines.append("Networks:")
+        lines.extend(_table([[n["name"] or "-", n["description"] or ""] for n in data["networks"]]))
+    if data["profiles"]:
+        lines.append("Deployment options:")
+        lines.extend(
+            _table([[p["id"] or "-", "(default)" if p["default"] else "", p["label"] or ""] for p in data["profiles"]])
+        )
+    for system in data["systems"]:
+        hw = system["hardware"]
+        title = f"Virtual system {system['id']!r}" if system["id"] else "Virtual system"
+        if system["name"] and system["name"] != system["id"]:
+            title += f" ({system['name']})"
+        if hw["profile"]:
+            title += f", profile {hw['profile']!r}"
+        lines.append(title + ":")
+        lines.append(f"  OS:       {hw['os'] or '-'}")
+        cpus = str(hw["cpus"]) if hw["cpus"] is not None else "?"
+        if hw["cores_per_socket"]:
+            cpus += f" ({hw['cores_per_socket']} per socket)"
+        lines.append(f"  CPUs:     {cpus}")
+        lines.append(f"  Memory:   {_size(hw['memory_bytes'])}")
+        for disk in hw["disks"]:
+            where = ", ".join(x for x in (disk["controller"], disk["address"]) if x)
+            lines.append(
+                f"  Disk:     {disk['name'] or disk['id']}  {_size(disk['capacity_bytes'])}"
+                + (f"  on {where}" if where else "")
+            )
+        for nic in hw["nics"]:
+            details = ", ".join(x for x in (nic["adapter"], nic["mac"]) if x)
+            lines.append(
+                f"  NIC:      {nic['name'] or nic['id']}  on {nic['network'] or '-'}" + (f"  ({details})" if details else "")
+            )
+        for controller in hw["controllers"]:
+            lines.append(
+                f"  Bus:      {controller['type']}  {controller['name'] or controller['id']}"
+                + (f" ({controller['model']})" if controller["model"] else "")
+            )
+        lines.append(f"  Items:    {len(hw['devices'])}")
+    if data["properties"]:
+        lines.append("Properties:")
+        lines.extend(
+            _table(
+                [["Key", "Type", "Default", "Label"]]
+                + [[p["key"], p["type"] or "-", p["default"] or "", p["label"] or ""] for p in data["properties"]]
+            )
+        )
+    for warning in data["warnings"]:
+        lines.append(f"warning: {warning}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``ovfkit show``."""
+    model = _load(args.file)
+    data = summary(model, args.profile)
+    if args.format == "json":
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(data) + "\n")
+    return exitcodes.OK

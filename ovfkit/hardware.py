@@ -1,0 +1,336 @@
+"""A normalized, dialect-independent view of one virtual system's hardware (``ovfkit.hardware``)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ovfkit.errors import OvfError, OvfUnitError
+from ovfkit.model.base import Node
+from ovfkit.model.cim import ResourceItem
+from ovfkit.model.envelope import Envelope, VirtualSystem
+from ovfkit.model.sections import (
+    DeploymentOptionSection,
+    Disk,
+    DiskSection,
+    OperatingSystemSection,
+    VirtualHardwareSection,
+)
+from ovfkit.model.values import ResourceType, parse_int
+from ovfkit.units import parse_units
+
+__all__ = [
+    "ControllerView",
+    "DeviceView",
+    "DiskView",
+    "HardwareView",
+    "NicView",
+    "hardware",
+    "default_profile",
+    "disk_capacity_bytes",
+]
+
+_OVIRT_NIC_MODELS = {
+    "0": "rtl8139_pv",
+    "1": "rtl8139",
+    "2": "e1000",
+    "3": "virtio",
+    "4": "spapr-vlan",
+    "5": "pci-passthrough",
+    "6": "e1000e",
+}
+
+_CONTROLLER_TYPES = {
+    ResourceType.IDE_CONTROLLER: "ide",
+    ResourceType.PARALLEL_SCSI_HBA: "scsi",
+    ResourceType.FC_HBA: "fc",
+    ResourceType.ISCSI_HBA: "iscsi",
+    ResourceType.OTHER_STORAGE_DEVICE: "other",
+    ResourceType.USB_CONTROLLER: "usb",
+}
+
+_DISK_TYPES = {ResourceType.DISK_DRIVE, ResourceType.LOGICAL_DISK, ResourceType.STORAGE_VOLUME}
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DiskView(_View):
+    """A virtual disk drive: its identity, size, backing file and where it is attached."""
+
+    id: str
+    name: str | None = None
+    capacity_bytes: int | None = None
+    file: str | None = None
+    controller: str | None = None
+    address: str | None = None
+
+
+class NicView(_View):
+    """A network adapter: identity, network, adapter model and MAC address."""
+
+    id: str
+    name: str | None = None
+    network: str | None = None
+    adapter: str | None = None
+    mac: str | None = None
+
+
+class ControllerView(_View):
+    """A disk or bus controller."""
+
+    id: str
+    type: str
+    name: str | None = None
+    model: str | None = None
+
+
+class DeviceView(_View):
+    """Any hardware Item."""
+
+    id: str
+    resource_type: int
+    name: str | None = None
+
+
+class HardwareView(_View):
+    """The hardware of one virtual system under one deployment profile."""
+
+    system: str | None = None
+    profile: str | None = None
+    name: str | None = None
+    os: str | None = None
+    cpus: int | None = None
+    cores_per_socket: int | None = None
+    memory_bytes: int | None = None
+    disks: list[DiskView] = Field(default_factory=list)
+    nics: list[NicView] = Field(default_factory=list)
+    controllers: list[ControllerView] = Field(default_factory=list)
+    devices: list[DeviceView] = Field(default_factory=list)
+
+
+def default_profile(envelope: Envelope) -> str | None:
+    """The deployment option marked default, else the first one, else None."""
+    for section in envelope.sections:
+        if isinstance(section, DeploymentOptionSection) and section.configurations:
+            for configuration in section.configurations:
+                if configuration.default:
+                    return configuration.id
+            return section.configurations[0].id
+    return None
+
+
+def _extension_text(item: ResourceItem, local_name: str) -> str | None:
+    for node in item.extensions:
+        if isinstance(node, Node) and node.local_name == local_name:
+            return node.text.strip()
+    return None
+
+
+def _applies(item: ResourceItem, profile: str | None) -> bool:
+    if item.bound not in (None, "normal"):
+        return False
+    if not item.configuration or profile is None:
+        return True
+    return profile in item.configuration
+
+
+def _select_system(envelope: Envelope, system: str | int | None) -> VirtualSystem:
+    systems = envelope.virtual_systems()
+    if not systems:
+        raise OvfError("the descriptor has no VirtualSystem")
+    if system is None:
+        return systems[0]
+    if isinstance(system, int):
+        if 0 <= system < len(systems):
+            return systems[system]
+        raise OvfError(f"there is no virtual system number {system}; the descriptor has {len(systems)}")
+    for candidate in systems:
+        if candidate.id == system:
+            return candidate
+    known = ", ".join(repr(s.id) for s in systems)
+    raise OvfError(f"no virtual system has the id {system!r}; known: {known}")
+
+
+def _os_name(vs: VirtualSystem) -> str | None:
+    section = vs.section(OperatingSystemSection)
+    if not isinstance(section, OperatingSystemSection):
+        return None
+    if section.description is not None and section.description.value.strip():
+        return section.description.value.strip()
+    for name, value in section.attributes.items():
+        if name.rpartition(":")[2] == "osType":
+            return value
+    if section.id is not None:
+        return f"CIM OS type {section.id}"
+    return None
+
+
+def _disk_sections(envelope: Envelope) -> dict[str, Disk]:
+    disks: dict[str, Disk] = {}
+    for section in envelope.sections:
+        if isinstance(section, DiskSection):
+            for disk in section.disks:
+                if disk.disk_id is not None:
+                    disks.setdefault(disk.disk_id, disk)
+    return disks
+
+
+def disk_capacity_bytes(disk: Disk) -> int | None:
+    """A Disk's capacity in bytes: ``ovf:capacity`` with its units, or oVirt's ``ovf:size`` in GiB."""
+    capacity = parse_int(disk.capacity) if disk.capacity is not None else None
+    if capacity is not None:
+        try:
+            parsed = parse_units(disk.capacity_allocation_units or "byte")
+        except OvfUnitError:
+            return None
+        return capacity * parsed.multiplier if parsed.base == "byte" else None
+    ovirt_size = disk.attributes.get("ovf:size")
+    if ovirt_size is not None:
+        gib = parse_int(ovirt_size)
+        if gib is not None:
+            return gib * 2**30
+    return None
+
+
+def _memory_bytes(item: ResourceItem) -> int | None:
+    if item.virtual_quantity is None:
+        return None
+    units = item.allocation_units or "byte * 2^20"
+    try:
+        parsed = parse_units(units)
+    except OvfUnitError:
+        return None
+    if parsed.base != "byte":
+        return None
+    return item.virtual_quantity * parsed.multiplier
+
+
+def _cpu_counts(item: ResourceItem) -> tuple[int | None, int | None]:
+    sockets = parse_int(_extension_text(item, "num_of_sockets") or "")
+    per_socket = parse_int(_extension_text(item, "cpu_per_socket") or "")
+    threads = parse_int(_extension_text(item, "threads_per_cpu") or "") or 1
+    if sockets is not None and per_socket is not None:
+        return sockets * per_socket * threads, per_socket
+    cores = parse_int(_extension_text(item, "CoresPerSocket") or "")
+    return item.virtual_quantity, cores
+
+
+def hardware(envelope: Envelope, system: str | int | None = None, profile: str | None = None) -> HardwareView:
+    """Return the normalized hardware of one virtual system.
+
+    ``system`` is a VirtualSystem ``ovf:id`` or index (default: the first); ``profile`` a deployment
+    option id (default: the default option, if the descriptor has any). Items limited to other
+    profiles, and ``ovf:bound`` min/max Items, are left out.
+    """
+    vs = _select_system(envelope, system)
+    if profile is None:
+        profile = default_profile(envelope)
+    name = vs.name.value.strip() if vs.name is not None and vs.name.value.strip() else vs.id
+    hardware_section = vs.section(VirtualHardwareSection)
+    items: list[ResourceItem] = []
+    if isinstance(hardware_section, VirtualHardwareSection):
+        items = [i for i in hardware_section.all_items if _applies(i, profile)]
+    by_id = {item.instance_id: item for item in items if item.instance_id is not None}
+    disk_descs = _disk_sections(envelope)
+    files = {f.id: f for f in envelope.references.files} if envelope.references else {}
+    cpus: int | None = None
+    cores: int | None = None
+    memory: int | None = None
+    disks: list[DiskView] = []
+    nics: list[NicView] = []
+    controllers: list[ControllerView] = []
+    devices: list[DeviceView] = []
+    for index, item in enumerate(items):
+        rtype = item.resource_type
+        item_id = item.instance_id or f"#{index}"
+        label = item.element_name or item.caption
+        devices.append(DeviceView(id=item_id, resource_type=int(rtype) if rtype is not None else 0, name=label))
+        if rtype == ResourceType.PROCESSOR:
+            count, per_socket = _cpu_counts(item)
+            if count is not None:
+                cpus = (cpus or 0) + count
+            cores = per_socket if per_socket is not None else cores
+        elif rtype == ResourceType.MEMORY:
+            size = _memory_bytes(item)
+            if size is not None:
+                memory = (memory or 0) + size
+        elif rtype in _DISK_TYPES:
+            disks.append(_disk_view(envelope, item, item_id, label, by_id, disk_descs, files))
+        elif rtype in (ResourceType.ETHERNET_ADAPTER, ResourceType.OTHER_NETWORK_ADAPTER):
+            subtype = item.resource_sub_type
+            adapter = _OVIRT_NIC_MODELS.get(subtype or "", subtype) if _extension_text(item, "MACAddress") or (subtype or "").isdigit() else subtype
+            mac = _extension_text(item, "MACAddress") or item.address
+            network = item.connection[0] if item.connection else None
+            nic_name = _extension_text(item, "Name") or label
+            nics.append(NicView(id=item_id, name=nic_name, network=network, adapter=adapter or None, mac=mac or None))
+        elif rtype in _CONTROLLER_TYPES:
+            controllers.append(
+                ControllerView(id=item_id, type=_CONTROLLER_TYPES[rtype], name=label, model=item.resource_sub_type or None)
+            )
+    return HardwareView(
+        system=vs.id,
+        profile=profile,
+        name=name,
+        os=_os_name(vs),
+        cpus=cpus,
+        cores_per_socket=cores,
+        memory_bytes=memory,
+        disks=disks,
+        nics=nics,
+        controllers=controllers,
+        devices=devices,
+    )
+
+
+def _disk_view(
+    envelope: Envelope,
+    item: ResourceItem,
+    item_id: str,
+    label: str | None,
+    by_id: dict[str, ResourceItem],
+    disk_descs: dict[str, Disk],
+    files: dict[str | None, object],
+) -> DiskView:
+    disk: Disk | None = None
+    file_href: str | None = None
+    capacity: int | None = None
+    for resource in item.host_resource:
+        ref = resource.strip()
+        for prefix in ("ovf:/disk/", "ovf://disk/", "/disk/"):
+            if ref.startswith(prefix):
+                disk = disk_descs.get(ref[len(prefix) :])
+                break
+        else:
+            for prefix in ("ovf:/file/", "/file/"):
+                if ref.startswith(prefix):
+                    file = files.get(ref[len(prefix) :])
+                    file_href = getattr(file, "href", None)
+                    capacity = getattr(file, "size", None)
+                    break
+            else:
+                # oVirt: imageGroupId/volumeId; the Disk's diskId is the volume id.
+                disk = disk_descs.get(ref.rpartition("/")[2]) or disk_descs.get(ref)
+        if disk is not None:
+            break
+    controller: str | None = None
+    if disk is not None:
+        capacity = disk_capacity_bytes(disk)
+        if disk.file_ref is not None:
+            file = files.get(disk.file_ref)
+            if file is None:  # oVirt: fileRef is the File's href (imageGroupId/volumeId)
+                file = next((f for f in files.values() if getattr(f, "href", None) == disk.file_ref), None)
+            file_href = getattr(file, "href", None) or file_href
+        controller = disk.attributes.get("ovf:disk-interface")
+    parent = by_id.get(item.parent) if item.parent else None
+    if parent is not None and parent.resource_type in _CONTROLLER_TYPES:
+        kind = _CONTROLLER_TYPES[parent.resource_type]
+        controller = f"{kind} {parent.address}" if parent.address else kind
+        if parent.resource_sub_type:
+            controller += f" ({parent.resource_sub_type})"
+    address = item.address_on_parent or item.address
+    disk_id = disk.disk_id if disk is not None and disk.disk_id else item_id
+    name = label
+    if disk is not None and disk.attributes.get("ovf:disk-alias"):
+        name = disk.attributes["ovf:disk-alias"]
+    return DiskView(id=disk_id, name=name, capacity_bytes=capacity, file=file_href, controller=controller, address=address)
