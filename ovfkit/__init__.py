@@ -1,35 +1,112 @@
 """ovfkit: read, write, validate, convert and diff OVF descriptors and OVA packages, losslessly.
 
-The public API is what ``__all__`` lists; everything else is private and may change.
+The public API is what ``__all__`` lists; everything else is private and may change. Names are
+imported on first use, so ``import ovfkit`` (and ``ovfkit --version``) stays fast.
 """
 
-from ovfkit._version import __version__
-from ovfkit.api import dump, dumps, load, loads
-from ovfkit.dialects import detect_dialect, ovf_version
-from ovfkit.errors import OvfError, OvfParseError, OvfSecurityError, OvfUnitError, OvfWriteError
-from ovfkit.hardware import HardwareView, hardware
-from ovfkit.model import *  # noqa: F403
-from ovfkit.model import __all__ as _model_all
-from ovfkit.units import Units, parse_units
-from ovfkit.xmlio.safe import Limits
+from __future__ import annotations
 
-__all__ = [
-    "__version__",
-    "HardwareView",
-    "Limits",
-    "OvfError",
-    "OvfParseError",
-    "OvfSecurityError",
-    "OvfUnitError",
-    "OvfWriteError",
-    "Units",
-    "detect_dialect",
-    "dump",
-    "dumps",
-    "hardware",
-    "load",
-    "loads",
-    "ovf_version",
-    "parse_units",
-    *_model_all,
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ovfkit._version import __version__
+
+if TYPE_CHECKING:
+    from ovfkit.api import dump, dumps, load, loads
+    from ovfkit.dialects import detect_dialect, ovf_version
+    from ovfkit.errors import OvfError, OvfParseError, OvfSecurityError, OvfUnitError, OvfWriteError
+    from ovfkit.hardware import HardwareView, hardware
+    from ovfkit.model import *  # noqa: F403
+    from ovfkit.units import Units, parse_units
+    from ovfkit.xmlio.safe import Limits
+
+#: Where each public name lives.
+_EXPORTS: dict[str, str] = {
+    "dump": "ovfkit.api",
+    "dumps": "ovfkit.api",
+    "load": "ovfkit.api",
+    "loads": "ovfkit.api",
+    "detect_dialect": "ovfkit.dialects",
+    "ovf_version": "ovfkit.dialects",
+    "OvfError": "ovfkit.errors",
+    "OvfParseError": "ovfkit.errors",
+    "OvfSecurityError": "ovfkit.errors",
+    "OvfUnitError": "ovfkit.errors",
+    "OvfWriteError": "ovfkit.errors",
+    "HardwareView": "ovfkit.hardware",
+    "hardware": "ovfkit.hardware",
+    "Units": "ovfkit.units",
+    "parse_units": "ovfkit.units",
+    "Limits": "ovfkit.xmlio.safe",
+}
+
+_MODEL_NAMES = (
+    "AnnotationSection",
+    "BootDeviceSection",
+    "Comment",
+    "Configuration",
+    "DeploymentOptionSection",
+    "Disk",
+    "DiskSection",
+    "Document",
+    "EncryptionSection",
+    "Entity",
+    "Envelope",
+    "Environment",
+    "EnvironmentFile",
+    "EnvironmentFilesSection",
+    "EnvironmentProperty",
+    "EthernetPortItem",
+    "EulaSection",
+    "File",
+    "Icon",
+    "InstallSection",
+    "InstanceCount",
+    "Item",
+    "Msg",
+    "Network",
+    "NetworkSection",
+    "Node",
+    "OperatingSystemSection",
+    "OvfModel",
+    "PlacementGroupSection",
+    "PlacementSection",
+    "PlatformSection",
+    "ProcessingInstruction",
+    "ProductSection",
+    "Property",
+    "PropertySection",
+    "PropertyValue",
+    "References",
+    "ResourceAllocationSection",
+    "ResourceItem",
+    "ResourceType",
+    "ScaleOutSection",
+    "Section",
+    "SharedDisk",
+    "SharedDiskSection",
+    "StartupItem",
+    "StartupSection",
+    "Strings",
+    "System",
+    "VirtualHardwareSection",
+    "VirtualSystem",
+    "VirtualSystemCollection",
+    "XmlInfo",
+)
+_EXPORTS.update({name: "ovfkit.model" for name in _MODEL_NAMES})
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ovfkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

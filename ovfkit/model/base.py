@@ -163,6 +163,8 @@ Extension = Annotated[Union[Node, Comment, ProcessingInstruction], Field(discrim
 class XmlInfo(_Base):
     """How an element was written, so that writing it back changes nothing.
 
+    The sequences are tuples: a reader shares one tuple between the many elements written alike.
+
     - ``name``: the qualified element name as written (``ovf:Section``, ``Item``).
     - ``ns``: namespace declarations made on the element, in order (``""`` is the default namespace).
     - ``attrs``: qualified names of all its attributes, in document order.
@@ -178,10 +180,10 @@ class XmlInfo(_Base):
     """
 
     name: str
-    ns: list[tuple[str, str]] = Field(default_factory=list)
-    attrs: list[str] = Field(default_factory=list)
-    children: list[str] = Field(default_factory=list)
-    gaps: list[str] = Field(default_factory=list)
+    ns: tuple[tuple[str, str], ...] = ()
+    attrs: tuple[str, ...] = ()
+    children: tuple[str, ...] = ()
+    gaps: tuple[str, ...] = ()
     lexical: dict[str, str] = Field(default_factory=dict)
     leaf_attrs: dict[str, list[tuple[str, str]]] = Field(default_factory=dict)
     line: int | None = None

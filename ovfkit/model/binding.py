@@ -123,6 +123,9 @@ class ClassBinding:
     text: FieldSpec | None = None
     sections: FieldSpec | None = None
     content: FieldSpec | None = None
+    child_list_fields: list[FieldSpec] = field(default_factory=list)
+    child_scalar_names: frozenset[str] = frozenset()
+    child_by_name: dict[str, FieldSpec] = field(default_factory=dict)
 
 
 _CACHE: dict[type, ClassBinding] = {}
@@ -195,5 +198,8 @@ def binding_of(cls: type[OvfModel]) -> ClassBinding:
         for index, spec in enumerate(ordered):
             spec.order = index
         result.child_fields = ordered
+    result.child_list_fields = [spec for spec in result.child_fields if spec.is_list]
+    result.child_scalar_names = frozenset(spec.name for spec in result.child_fields if not spec.is_list)
+    result.child_by_name = {spec.name: spec for spec in result.child_fields}
     _CACHE[cls] = result
     return result

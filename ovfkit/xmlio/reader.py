@@ -83,23 +83,17 @@ def _make_pi(target: str, text: str) -> ProcessingInstruction:
     return obj
 
 
+_NO_DECLS: list[tuple[str, str]] = []
+_LIBXML2_MAX_TEXT = 10_000_000
 _UNTYPED = object()  # an untypeable scalar leaf: holds its place, reads as None
 _POLY = object()  # a tag whose class depends on its xsi:type
 _UNKNOWN = object()  # a tag not yet looked up
-#: Every field counts as set on a model read from XML; one shared set per class, never grown.
+#: Every field of an XmlInfo counts as set; one shared set, never grown (it holds them all).
 _INFO_FIELDS = set(XmlInfo.model_fields)
-_FIELDS_SETS: dict[type, set[str]] = {}
-
-
-def _fields_set_of(cls: type[Any]) -> set[str]:
-    found = _FIELDS_SETS.get(cls)
-    if found is None:
-        found = set(cls.model_fields)
-        _FIELDS_SETS[cls] = found
-    return found
 
 
 def _set_dict(obj: Any, data: dict[str, Any], fields_set: set[str]) -> None:
+    """Give a pydantic model its field values without validation (the reader typed them)."""
     object.__setattr__(obj, "__dict__", data)
     object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
     object.__setattr__(obj, "__pydantic_extra__", None)
@@ -114,10 +108,15 @@ class _Reader:
         self.source = source
         self.limits = limits
         self.max_text = limits.max_text
+        self.max_depth = limits.max_depth
+        # libxml2 itself refuses longer text nodes and attribute values; check only stricter limits.
+        self.check_text = limits.max_text < _LIBXML2_MAX_TEXT
+        self.nested = False
         self.families: dict[str | None, str] = dict(FAMILY_OF)
         self.tags: dict[str, tuple[str | None, str | None, str]] = {}
         self.tagmaps: dict[int, dict[Any, Any]] = {}
         self.leafmaps: dict[int, dict[Any, Any]] = {}
+        self.layouts: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.decls: dict[Any, list[tuple[str, str]]] = {}
         self.fast_names = False
         self.ambiguous_uris: set[str | None] = set()
@@ -223,6 +222,7 @@ class _Reader:
                     self.ambiguous_uris.add(uri)
         self.fast_names = not nested
         self.leaf_decls = nested
+        self.nested = nested or bool(self.decls)
 
     def root_kind(self, root: Any) -> type[OvfModel]:
         uri, _, local = self.split(root.tag)
@@ -333,21 +333,28 @@ class _Reader:
     def read_typed(self, el: Any, binding: ClassBinding, scope_el: dict[str, str],
                    scope_at: dict[str, str], depth: int) -> Any:
         """Read a typed element and everything below it into its model."""
-        self.enter(el, depth)
+        if depth >= self.max_depth:
+            self.enter(el, depth)
         self.count += 1
-        declared, scope_el, scope_at = self.scoped(el, scope_el, scope_at)
+        if self.nested and el in self.decls:
+            declared, scope_el, scope_at = self.scoped(el, scope_el, scope_at)
+        else:
+            declared = _NO_DECLS
         max_text = self.max_text
+        check_text = self.check_text
         cls = binding.cls
         template, lists, dicts, factories = _defaults_of(cls)
-        data = dict(template)
+        data = template.copy()
         for list_name in lists:
             data[list_name] = []
-        for factory_name, factory in factories:
-            data[factory_name] = factory()
+        if factories:
+            for factory_name, factory in factories:
+                data[factory_name] = factory()
         lexical: dict[str, str] = {}
         extensions: list[Any] = []
         attributes: dict[str, str] = {}
         attr_names: list[str] = []
+        assigned: list[str] = ["xml"]
         untyped = False
         # attributes
         items = el.items()
@@ -369,6 +376,7 @@ class _Reader:
                     attributes[qname] = value
                     continue
                 done.add(aspec.name)
+                assigned.append(aspec.name)
                 codec = aspec.codec
                 assert codec is not None
                 if codec.exact:
@@ -386,22 +394,23 @@ class _Reader:
         gaps = [text or ""]
         children: list[str] = []
         leaf_attrs: dict[str, list[tuple[str, str]]] = {}
-        leafmap = self.leafmap(binding, scope_el)
+        leafmap = self.leafmaps.get(id(binding))
+        if leafmap is None:
+            leafmap = self.leafmap(binding, scope_el)
         leaf_decls = self.leaf_decls
+        children_append = children.append
+        gaps_append = gaps.append
+        assigned_append = assigned.append
         for child in el:
             tag = child.tag
             leaf = leafmap.get(tag, _UNKNOWN)
             if leaf is _UNKNOWN:
                 leaf = self.leaf_entry(binding, tag, scope_el)
                 leafmap[tag] = leaf
-            if leaf is not None:
+            if leaf is not None and not len(child):
                 name, is_list, read, qname = leaf
-                if (is_list or data[name] is None) and not len(child):
-                    value = child.text
-                    if value is None:
-                        value = ""
-                    elif len(value) > max_text:
-                        raise self.too_long(child)
+                if is_list or data[name] is None:
+                    value = child.text or ""
                     if read is not None:
                         value_text = value
                         value, canonical = read(value_text)
@@ -415,26 +424,29 @@ class _Reader:
                             if leaf is not None:
                                 lexical[str(len(children))] = value_text
                     if leaf is not None:
+                        if check_text and len(value_text if read is not None else value) > max_text:
+                            raise self.too_long(child)
                         child_items = child.items()
                         if child_items or (leaf_decls and child in self.decls):
                             _, _, child_scope_at = self.scoped(child, scope_el, scope_at)
                             entry = [("xmlns:" + p if p else "xmlns", u) for p, u in self.decls.get(child) or []]
                             entry.extend((self.attr_qname(c, child_scope_at), v) for c, v in child_items)
                             leaf_attrs[str(len(children))] = entry
-                        children.append(qname or self.qname(child, tag, scope_el))
+                        children_append(qname or self.qname(child, tag, scope_el))
+                        assigned_append(name)
                         if is_list:
                             data[name].append(value)
                         else:
                             data[name] = value
                         tail = child.tail
                         if tail is None:
-                            gaps.append("")
+                            gaps_append("")
                         else:
-                            if len(tail) > max_text:
+                            if check_text and len(tail) > max_text:
                                 raise self.too_long(child)
-                            gaps.append(tail)
+                            gaps_append(tail)
                         continue
-            self.read_child(child, binding, data, children, extensions, scope_el, scope_at, depth)
+            self.read_child(child, binding, data, children, extensions, assigned, scope_el, scope_at, depth)
             tail = child.tail
             if tail is None:
                 gaps.append("")
@@ -450,6 +462,7 @@ class _Reader:
         text_spec = binding.text
         if text_spec is not None:
             data[text_spec.name] = "".join(gaps)
+            assigned.append(text_spec.name)
             if not children:
                 gaps = []
         elif len(gaps) == 1 and not gaps[0]:
@@ -458,15 +471,20 @@ class _Reader:
             for key, value in data.items():
                 if value is _UNTYPED:
                     data[key] = None
+        layouts = self.layouts
+        children_t = tuple(children)
+        children_t = layouts.setdefault(children_t, children_t)
+        gaps_t = tuple(gaps)
+        gaps_t = layouts.setdefault(gaps_t, gaps_t)
         info = XmlInfo.__new__(XmlInfo)
         _set_dict(
             info,
             {
                 "name": self.qname(el, el.tag, scope_el),
-                "ns": declared,
-                "attrs": attr_names,
-                "children": children,
-                "gaps": gaps,
+                "ns": tuple(declared),
+                "attrs": tuple(attr_names),
+                "children": children_t,
+                "gaps": gaps_t,
                 "lexical": lexical,
                 "leaf_attrs": leaf_attrs,
                 "line": el.sourceline,
@@ -476,13 +494,18 @@ class _Reader:
         data["xml"] = info
         data["extensions"] = extensions
         data["attributes"] = attributes
+        fields_set = set(assigned)
+        if extensions:
+            fields_set.add("extensions")
+        if attributes:
+            fields_set.add("attributes")
         obj = cls.__new__(cls)
-        _set_dict(obj, data, _fields_set_of(cls))
+        _set_dict(obj, data, fields_set)
         return obj
 
     def read_child(self, child: Any, binding: ClassBinding, data: dict[str, Any], children: list[str],
-                   extensions: list[Any], scope_el: dict[str, str], scope_at: dict[str, str],
-                   depth: int) -> None:
+                   extensions: list[Any], assigned: list[str], scope_el: dict[str, str],
+                   scope_at: dict[str, str], depth: int) -> None:
         """Read a child that is not a simple typed leaf: a typed model, or an untyped node."""
         tag = child.tag
         spec: Any = None
@@ -498,6 +521,7 @@ class _Reader:
             children.append("*")
             return
         built = self.read_typed(child, binding_of(child_cls or spec.model), scope_el, scope_at, depth + 1)
+        assigned.append(spec.name)
         if spec.is_list:
             data[spec.name].append(built)
         else:

@@ -60,17 +60,31 @@ def _escape_attr(text: str) -> str:
 
 
 _MISSING = object()
+_EXT, _SKIP, _LEAF, _LEAF_LIST, _MODEL, _MODEL_LIST = range(6)
+
+
+class _Plan:
+    """A resolved layout: one step per child, how often each field occurs, how many extensions."""
+
+    __slots__ = ("steps", "occurrences", "extension_count")
+
+    def __init__(self, steps: tuple[tuple[str, str | None, int, Any, FieldSpec | None], ...],
+                 occurrences: dict[str, int], extension_count: int) -> None:
+        self.steps = steps
+        self.occurrences = occurrences
+        self.extension_count = extension_count
 
 
 class _Scope:
     """The namespace declarations in force at one element."""
 
-    __slots__ = ("prefixes", "cache", "children")
+    __slots__ = ("prefixes", "cache", "children", "plans")
 
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.prefixes = prefixes  # prefix ("" = default) -> URI
         self.cache: dict[tuple[int, str], FieldSpec | None] = {}
         self.children: dict[int, dict[str, Any]] = {}
+        self.plans: dict[tuple[int, int], tuple[tuple[str, ...], _Plan]] = {}
 
     def cache_for(self, binding: ClassBinding) -> dict[str, Any]:
         found = self.children.get(id(binding))
@@ -105,6 +119,7 @@ class _Writer:
         self.bare_ovf = bare_ovf
         self.names_ok: set[str] = set()
         self.path: list[str] = []
+        self.plans_by_value: dict[tuple[int, tuple[str, ...]], _Plan] = {}
 
     # -- names -------------------------------------------------------------------------------
 
@@ -407,85 +422,130 @@ class _Writer:
             out.append("\n" + "  " * depth)
             return
         children = info.children
-        gaps = info.gaps or [""] * (len(children) + 1)
+        gaps = info.gaps
+        if len(gaps) != len(children) + 1:
+            gaps = (*gaps, *([""] * (len(children) + 1 - len(gaps))))
+        plan = self.plan_for(binding, children, scope)
         lexical = info.lexical
         leaf_attrs = info.leaf_attrs
+        special = bool(lexical or leaf_attrs)
         extensions = model.extensions
+        leftovers = self.leftovers(binding, data, plan, model.__pydantic_fields_set__)
+        track = bool(leftovers) or len(extensions) > plan.extension_count
         ext_index = 0
-        taken: dict[str, int] = {}
+        counters: dict[str, int] = {}
         after: dict[str, int] = {}  # field -> position in out after its last element and gap
         starts: dict[str, int] = {}  # field -> position in out where its first element starts
-        cache = scope.cache_for(binding)
-        out.append(gaps[0])
-        for index, entry in enumerate(children):
-            gap_after = gaps[index + 1] if index + 1 < len(gaps) else ""
-            if entry == "*":
+        append = out.append
+        append(gaps[0])
+        for index, (entry, name, kind, fmt, spec) in enumerate(plan.steps):
+            gap_after = gaps[index + 1]
+            if kind == _EXT:
                 if ext_index < len(extensions):
                     self.write_extension(extensions[ext_index], scope)
                     ext_index += 1
-                    out.append(gap_after)
+                    append(gap_after)
                 else:
                     out[-1] = gap_after
                 continue
-            spec = cache.get(entry, _MISSING)
-            if spec is _MISSING:
-                spec = self.resolve_child(binding, entry, scope)
-                cache[entry] = spec
-            if spec is None:
+            if kind == _SKIP:
                 out[-1] = gap_after
                 continue
-            name = spec.name
             value = data[name]
-            position = taken.get(name, 0)
-            taken[name] = position + 1
-            if spec.is_list:
+            if kind == _LEAF or kind == _MODEL:
+                if value is None:
+                    out[-1] = gap_after
+                    continue
+            else:
+                position = counters.get(name, 0)
                 if position >= len(value):
                     out[-1] = gap_after
                     continue
+                counters[name] = position + 1
                 value = value[position]
-            elif position or value is None:
-                out[-1] = gap_after
-                continue
-            if name not in starts:
+            if track and name not in starts:
                 starts[name] = len(out)
-            codec = spec.codec
-            if codec is not None:
-                key = str(index)
-                original = lexical.get(key) if lexical else None
-                if original is not None:
-                    text = self.lexical(spec, value, original) or ""
-                elif codec.exact:
-                    text = value
+            if kind == _LEAF or kind == _LEAF_LIST:
+                attrs = None
+                if special:
+                    key = str(index)
+                    original = lexical.get(key)
+                    attrs = leaf_attrs.get(key)
+                    if original is not None:
+                        text = self.lexical(spec, value, original) or ""
+                    else:
+                        text = value if fmt is None else fmt(value)
                 else:
-                    text = codec.format(value)
-                attrs = leaf_attrs.get(key) if leaf_attrs else None
+                    text = value if fmt is None else fmt(value)
                 if attrs:
                     self.write_leaf(entry, text, attrs, scope)
                 elif text:
                     if "&" in text or "<" in text or ">" in text or "\r" in text:
                         text = _escape_text(text)
-                    out.append(f"<{entry}>{text}</{entry}>")
+                    append(f"<{entry}>{text}</{entry}>")
                 else:
-                    out.append(f"<{entry}/>")
+                    append(f"<{entry}/>")
             else:
                 self.write_child(model, spec, value, entry, index, scope, depth)
-            out.append(gap_after)
-            after[name] = len(out)
+            append(gap_after)
+            if track:
+                after[name] = len(out)
         # Values and extensions the layout does not mention: new ones, written next to their kind.
-        leftovers = self.leftovers(binding, data, taken)
-        if leftovers or ext_index < len(extensions):
+        if track:
             self.write_new(model, binding, leftovers, after, starts, extensions[ext_index:], gaps, scope, depth)
 
-    def leftovers(self, binding: ClassBinding, data: dict[str, Any], taken: dict[str, int]) -> list[tuple[FieldSpec, list[Any]]]:
-        """Typed values the layout did not place, per field in schema order."""
+    def plan_for(self, binding: ClassBinding, children: tuple[str, ...], scope: _Scope) -> _Plan:
+        """How to write a layout: resolved once per class, scope and (shared) tuple of child names."""
+        key = (id(binding), id(children))
+        cached = scope.plans.get(key)
+        if cached is not None and cached[0] is children:
+            return cached[1]
+        plan = self.plans_by_value.get((id(binding), children))
+        if plan is None:
+            steps: list[tuple[str, str | None, int, Any, FieldSpec | None]] = []
+            occurrences: dict[str, int] = {}
+            extension_count = 0
+            for entry in children:
+                if entry == "*":
+                    steps.append((entry, None, _EXT, None, None))
+                    extension_count += 1
+                    continue
+                self.check_name(entry)
+                spec = self.resolve_child(binding, entry, scope)
+                if spec is None or (not spec.is_list and spec.name in occurrences):
+                    steps.append((entry, None, _SKIP, None, None))
+                    continue
+                occurrences[spec.name] = occurrences.get(spec.name, 0) + 1
+                codec = spec.codec
+                if codec is not None:
+                    kind = _LEAF_LIST if spec.is_list else _LEAF
+                    steps.append((entry, spec.name, kind, None if codec.exact else codec.format, spec))
+                else:
+                    steps.append((entry, spec.name, _MODEL_LIST if spec.is_list else _MODEL, None, spec))
+            plan = _Plan(tuple(steps), occurrences, extension_count)
+            self.plans_by_value[(id(binding), children)] = plan
+        scope.plans[key] = (children, plan)
+        return plan
+
+    def leftovers(self, binding: ClassBinding, data: dict[str, Any], plan: _Plan,
+                  fields_set: set[str]) -> list[tuple[FieldSpec, list[Any]]]:
+        """Typed values the layout does not place (new ones), per field in schema order.
+
+        Scalar fields can only gain a value by assignment, which pydantic records in the model's
+        fields set; list fields can grow in place, so each one is checked.
+        """
+        occurrences = plan.occurrences
         found: list[tuple[FieldSpec, list[Any]]] = []
-        for spec in binding.child_fields:
+        for spec in binding.child_list_fields:
             value = data[spec.name]
-            if spec.is_list:
-                if len(value) > taken.get(spec.name, 0):
-                    found.append((spec, value[taken.get(spec.name, 0) :]))
-            elif value is not None and not taken.get(spec.name):
-                found.append((spec, [value]))
+            placed = occurrences.get(spec.name, 0)
+            if len(value) > placed:
+                found.append((spec, value[placed:]))
+        for name in fields_set & binding.child_scalar_names:
+            if name not in occurrences and data[name] is not None:
+                found.append((binding.child_by_name[name], [data[name]]))
+        if len(found) > 1:
+            found.sort(key=lambda pair: pair[0].order)
         return found
 
     def write_new(self, model: OvfModel, binding: ClassBinding, leftovers: list[tuple[FieldSpec, list[Any]]],

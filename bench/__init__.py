@@ -1,0 +1,1 @@
+"""Benchmarks of ovfkit (not part of the test suite): run ``python -m bench``."""

@@ -1,0 +1,67 @@
+"""Timing helpers for the benchmarks: interleaved repeats, medians, ratios to raw lxml parsing.
+
+Times are process CPU time (``time.process_time``), which other load on the machine disturbs less
+than wall time.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lxml import etree
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def raw_parse(data: bytes) -> None:
+    """The floor every ratio is measured against: ``lxml.etree.fromstring`` of the same bytes."""
+    etree.fromstring(data, _PARSER)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """One measured operation: median seconds of the operation and of the floor, and their ratio."""
+
+    name: str
+    seconds: float
+    floor_seconds: float
+    ratio: float
+    budget: float | None = None
+
+    def line(self) -> str:
+        """A report line."""
+        verdict = ""
+        if self.budget is not None:
+            verdict = "  ok" if self.ratio <= self.budget else f"  OVER (budget {self.budget}x)"
+        return (
+            f"{self.name:<42} {self.seconds * 1000:9.2f} ms   floor {self.floor_seconds * 1000:8.2f} ms"
+            f"   {self.ratio:6.2f}x{verdict}"
+        )
+
+
+def measure(
+    name: str, operation: Callable[[], object], floor: Callable[[], object], repeats: int = 15,
+    budget: float | None = None,
+) -> Ratio:
+    """Time ``operation`` and ``floor`` alternately ``repeats`` times; the ratio is the median of ratios."""
+    operation()
+    floor()
+    ops: list[float] = []
+    floors: list[float] = []
+    ratios: list[float] = []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.process_time()
+        floor()
+        middle = time.process_time()
+        result = operation()
+        end = time.process_time()
+        del result
+        floors.append(middle - start)
+        ops.append(end - middle)
+        ratios.append((end - middle) / (middle - start))
+    return Ratio(name, statistics.median(ops), statistics.median(floors), statistics.median(ratios), budget)
