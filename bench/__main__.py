@@ -45,11 +45,21 @@ def main() -> None:
     model = ovfkit.loads(data)
     print(f"generated descriptor: {args.items} Items, {args.disks} Disks, {len(data):,} bytes")
     results = [
-        measure("load (bytes -> Envelope)", lambda: ovfkit.loads(data), lambda: raw_parse(data), args.repeats, 4.0),
-        measure("dump (Envelope -> bytes)", lambda: ovfkit.dumps(model), lambda: raw_parse(data), args.repeats, 3.0),
+        measure(
+            "load (bytes -> Envelope)", lambda: ovfkit.loads(data), lambda: raw_parse(data), args.repeats, 4.0
+        ),
+        measure(
+            "dump (Envelope -> bytes)",
+            lambda: ovfkit.dumps(model),
+            lambda: raw_parse(data),
+            args.repeats,
+            3.0,
+        ),
     ]
     ten = descriptor(args.items // 10, max(1, args.disks // 10))
-    small_load = measure("load, 1/10 of the Items", lambda: ovfkit.loads(ten), lambda: raw_parse(ten), args.repeats)
+    small_load = measure(
+        "load, 1/10 of the Items", lambda: ovfkit.loads(ten), lambda: raw_parse(ten), args.repeats
+    )
     results.append(small_load)
     seed = next((p for p in SEED_CANDIDATES if p.is_file()), None)
     if seed is not None:

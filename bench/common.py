@@ -44,7 +44,10 @@ class Ratio:
 
 
 def measure(
-    name: str, operation: Callable[[], object], floor: Callable[[], object], repeats: int = 15,
+    name: str,
+    operation: Callable[[], object],
+    floor: Callable[[], object],
+    repeats: int = 15,
     budget: float | None = None,
 ) -> Ratio:
     """Time ``operation`` and ``floor`` alternately ``repeats`` times; the ratio is the median of ratios."""

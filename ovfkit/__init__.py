@@ -12,13 +12,23 @@ from typing import TYPE_CHECKING, Any
 from ovfkit._version import __version__
 
 if TYPE_CHECKING:
-    from ovfkit.api import dump, dumps, load, loads
-    from ovfkit.dialects import detect_dialect, ovf_version
-    from ovfkit.errors import OvfError, OvfParseError, OvfSecurityError, OvfUnitError, OvfWriteError
-    from ovfkit.hardware import HardwareView, hardware
+    from ovfkit.api import dump as dump
+    from ovfkit.api import dumps as dumps
+    from ovfkit.api import load as load
+    from ovfkit.api import loads as loads
+    from ovfkit.dialects import detect_dialect as detect_dialect
+    from ovfkit.dialects import ovf_version as ovf_version
+    from ovfkit.errors import OvfError as OvfError
+    from ovfkit.errors import OvfParseError as OvfParseError
+    from ovfkit.errors import OvfSecurityError as OvfSecurityError
+    from ovfkit.errors import OvfUnitError as OvfUnitError
+    from ovfkit.errors import OvfWriteError as OvfWriteError
+    from ovfkit.hardware import HardwareView as HardwareView
+    from ovfkit.hardware import hardware as hardware
     from ovfkit.model import *  # noqa: F403
-    from ovfkit.units import Units, parse_units
-    from ovfkit.xmlio.safe import Limits
+    from ovfkit.units import Units as Units
+    from ovfkit.units import parse_units as parse_units
+    from ovfkit.xmlio.safe import Limits as Limits
 
 #: Where each public name lives.
 _EXPORTS: dict[str, str] = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import IO, Union
+from typing import IO
 
 from ovfkit.model.envelope import Envelope
 from ovfkit.model.environment import Environment
@@ -13,7 +13,7 @@ from ovfkit.xmlio.writer import write_document
 
 __all__ = ["dump", "dumps", "load", "loads"]
 
-Model = Union[Envelope, Environment]
+Model = Envelope | Environment
 
 
 def loads(data: bytes | str, *, limits: Limits = DEFAULT_LIMITS, source: str | None = None) -> Model:
@@ -30,7 +30,7 @@ def loads(data: bytes | str, *, limits: Limits = DEFAULT_LIMITS, source: str | N
     return read_tree(parsed, name, limits)
 
 
-def load(source: Union[str, "os.PathLike[str]", IO[bytes]], *, limits: Limits = DEFAULT_LIMITS) -> Model:
+def load(source: str | os.PathLike[str] | IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> Model:
     """Read an OVF descriptor or environment document from a path or a binary file object.
 
     A path ending in ``.ova`` is read as an OVA package: only its descriptor is read.
@@ -54,7 +54,9 @@ def dumps(model: Model, *, encoding: str | None = None) -> bytes:
     return write_document(model, encoding=encoding)
 
 
-def dump(model: Model, target: Union[str, "os.PathLike[str]", IO[bytes]], *, encoding: str | None = None) -> None:
+def dump(
+    model: Model, target: str | os.PathLike[str] | IO[bytes], *, encoding: str | None = None
+) -> None:
     """Write a model as XML to a path or a binary file object."""
     data = dumps(model, encoding=encoding)
     if isinstance(target, (str, os.PathLike)):

@@ -41,7 +41,7 @@ def changed_elements(before: bytes, after: bytes) -> list[str]:
     new = list(second.iter())
     assert len(old) == len(new), "documents do not have the same number of nodes"
     changed = []
-    for a, b in zip(old, new):
+    for a, b in zip(old, new, strict=True):
         if (a.tag, a.text, a.tail, dict(a.attrib)) != (b.tag, b.text, b.tail, dict(b.attrib)):
             changed.append(a.tag if isinstance(a.tag, str) else "comment")
     return changed

@@ -21,8 +21,12 @@ def register(subparsers: Any) -> None:
         "properties and each virtual system's hardware.",
     )
     parser.add_argument("file", help="an .ovf or .ova file, an OVF environment document, or - for stdin")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
-    parser.add_argument("--profile", help="deployment option to show the hardware of (default: the default one)")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default text)"
+    )
+    parser.add_argument(
+        "--profile", help="deployment option to show the hardware of (default: the default one)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -37,8 +41,8 @@ def _load(path: str) -> Any:
 def summary(model: Any, profile: str | None = None) -> dict[str, Any]:
     """The data ``ovfkit show --format json`` prints, for a loaded descriptor or environment."""
     import ovfkit
-    from ovfkit.model import DeploymentOptionSection, DiskSection, Environment, NetworkSection, ProductSection
     from ovfkit.hardware import disk_capacity_bytes
+    from ovfkit.model import DeploymentOptionSection, DiskSection, Environment, NetworkSection, ProductSection
 
     if isinstance(model, Environment):
         return {
@@ -95,7 +99,10 @@ def summary(model: Any, profile: str | None = None) -> dict[str, Any]:
         elif isinstance(section, NetworkSection):
             for network in section.networks:
                 networks.append(
-                    {"name": network.name, "description": network.description.value if network.description else None}
+                    {
+                        "name": network.name,
+                        "description": network.description.value if network.description else None,
+                    }
                 )
         elif isinstance(section, DeploymentOptionSection):
             for configuration in section.configurations:
@@ -164,7 +171,10 @@ def render_text(data: dict[str, Any]) -> str:
     if data["files"]:
         lines.append("Files:")
         lines.extend(
-            _table([["ID", "Size", "Href"]] + [[f["id"] or "-", _size(f["size"]), f["href"] or "-"] for f in data["files"]])
+            _table(
+                [["ID", "Size", "Href"]]
+                + [[f["id"] or "-", _size(f["size"]), f["href"] or "-"] for f in data["files"]]
+            )
         )
     if data["disks"]:
         lines.append("Disks:")
@@ -174,7 +184,9 @@ def render_text(data: dict[str, Any]) -> str:
                 + [
                     [
                         d["id"] or "-",
-                        _size(d["capacity_bytes"]) if d["capacity_bytes"] is not None else (d["capacity"] or "?"),
+                        _size(d["capacity_bytes"])
+                        if d["capacity_bytes"] is not None
+                        else (d["capacity"] or "?"),
                         d["file"] or "-",
                         (d["format"] or "-").rpartition("#")[2] or "-",
                     ]
@@ -188,7 +200,12 @@ def render_text(data: dict[str, Any]) -> str:
     if data["profiles"]:
         lines.append("Deployment options:")
         lines.extend(
-            _table([[p["id"] or "-", "(default)" if p["default"] else "", p["label"] or ""] for p in data["profiles"]])
+            _table(
+                [
+                    [p["id"] or "-", "(default)" if p["default"] else "", p["label"] or ""]
+                    for p in data["profiles"]
+                ]
+            )
         )
     for system in data["systems"]:
         hw = system["hardware"]
@@ -213,7 +230,8 @@ def render_text(data: dict[str, Any]) -> str:
         for nic in hw["nics"]:
             details = ", ".join(x for x in (nic["adapter"], nic["mac"]) if x)
             lines.append(
-                f"  NIC:      {nic['name'] or nic['id']}  on {nic['network'] or '-'}" + (f"  ({details})" if details else "")
+                f"  NIC:      {nic['name'] or nic['id']}  on {nic['network'] or '-'}"
+                + (f"  ({details})" if details else "")
             )
         for controller in hw["controllers"]:
             lines.append(
@@ -226,7 +244,10 @@ def render_text(data: dict[str, Any]) -> str:
         lines.extend(
             _table(
                 [["Key", "Type", "Default", "Label"]]
-                + [[p["key"], p["type"] or "-", p["default"] or "", p["label"] or ""] for p in data["properties"]]
+                + [
+                    [p["key"], p["type"] or "-", p["default"] or "", p["label"] or ""]
+                    for p in data["properties"]
+                ]
             )
         )
     for warning in data["warnings"]:

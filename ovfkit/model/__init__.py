@@ -11,7 +11,13 @@ from ovfkit.model.envelope import (
     VirtualSystem,
     VirtualSystemCollection,
 )
-from ovfkit.model.environment import Entity, Environment, EnvironmentProperty, PlatformSection, PropertySection
+from ovfkit.model.environment import (
+    Entity,
+    Environment,
+    EnvironmentProperty,
+    PlatformSection,
+    PropertySection,
+)
 from ovfkit.model.sections import (
     AnnotationSection,
     BootDeviceSection,
@@ -93,6 +99,7 @@ __all__ = [
     "SharedDiskSection",
     "StartupItem",
     "StartupSection",
+    "StorageItem",
     "Strings",
     "System",
     "VirtualHardwareSection",

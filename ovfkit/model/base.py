@@ -10,7 +10,7 @@ attribute order, whitespace, original lexical forms) live in ``xml``. Models hol
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -157,7 +157,7 @@ class Node(_Base):
         ]
 
 
-Extension = Annotated[Union[Node, Comment, ProcessingInstruction], Field(discriminator="kind")]
+Extension = Annotated[Node | Comment | ProcessingInstruction, Field(discriminator="kind")]
 
 
 class XmlInfo(_Base):

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Union
-
-from pydantic import BaseModel
+from typing import Any, Union
 
 from ovfkit.model.base import OvfModel, XmlBinding
 from ovfkit.model.values import (
@@ -169,7 +168,7 @@ def binding_of(cls: type[OvfModel]) -> ClassBinding:
                 result.content = spec
             else:
                 (model,) = members
-                if not (isinstance(model, type) and issubclass(model, BaseModel)):
+                if not (isinstance(model, type) and issubclass(model, OvfModel)):
                     raise TypeError(f"{cls.__name__}.{name}: child fields hold models")
                 spec.model = model
                 for local in meta.names:

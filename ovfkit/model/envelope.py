@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -44,26 +44,26 @@ __all__ = [
 ]
 
 AnySection = Annotated[
-    Union[
-        AnnotationSection,
-        BootDeviceSection,
-        DeploymentOptionSection,
-        DiskSection,
-        EncryptionSection,
-        EnvironmentFilesSection,
-        EulaSection,
-        InstallSection,
-        NetworkSection,
-        OperatingSystemSection,
-        PlacementGroupSection,
-        PlacementSection,
-        ProductSection,
-        ResourceAllocationSection,
-        ScaleOutSection,
-        SharedDiskSection,
-        StartupSection,
-        VirtualHardwareSection,
-    ],
+    (
+        AnnotationSection
+        | BootDeviceSection
+        | DeploymentOptionSection
+        | DiskSection
+        | EncryptionSection
+        | EnvironmentFilesSection
+        | EulaSection
+        | InstallSection
+        | NetworkSection
+        | OperatingSystemSection
+        | PlacementGroupSection
+        | PlacementSection
+        | ProductSection
+        | ResourceAllocationSection
+        | ScaleOutSection
+        | SharedDiskSection
+        | StartupSection
+        | VirtualHardwareSection
+    ),
     Field(discriminator="kind"),
 ]
 
@@ -162,12 +162,10 @@ class VirtualSystemCollection(_ContentBase):
 
     xsd_type = "VirtualSystemCollection_Type"
     kind: Literal["VirtualSystemCollection"] = "VirtualSystemCollection"
-    contents: Annotated[list[Content], Child("Content", polymorphic="content")] = Field(
-        default_factory=list
-    )
+    contents: Annotated[list[Content], Child("Content", polymorphic="content")] = Field(default_factory=list)
 
 
-Content = Annotated[Union[VirtualSystem, VirtualSystemCollection], Field(discriminator="kind")]
+Content = Annotated[VirtualSystem | VirtualSystemCollection, Field(discriminator="kind")]
 
 #: Content classes by element local name.
 CONTENT_CLASSES: dict[str, type[_ContentBase]] = {
@@ -189,8 +187,8 @@ class Document(_Base):
     declaration: str | None = None
     encoding: str = "utf-8"
     newline: str = "\n"
-    prolog: list[Union[str, Comment, ProcessingInstruction]] = Field(default_factory=list)
-    epilog: list[Union[str, Comment, ProcessingInstruction]] = Field(default_factory=list)
+    prolog: list[str | Comment | ProcessingInstruction] = Field(default_factory=list)
+    epilog: list[str | Comment | ProcessingInstruction] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
 

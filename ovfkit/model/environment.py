@@ -36,9 +36,7 @@ class PropertySection(OvfModel):
 
     xsd_type = "PropertySection_Type"
 
-    properties: Annotated[list[EnvironmentProperty], Child("Property", "env")] = Field(
-        default_factory=list
-    )
+    properties: Annotated[list[EnvironmentProperty], Child("Property", "env")] = Field(default_factory=list)
 
     def as_dict(self) -> dict[str, str]:
         """The properties as a key to value mapping (later keys win)."""

@@ -7,6 +7,7 @@ remembers which form was written.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -255,8 +256,8 @@ class ProductSection(Section):
         for entry in self.xml.children:
             local = entry.rpartition(":")[2]
             if local == "Category":
-                category = next(categories, None)
-                groups.append((category.value if category else None, []))
+                heading = next(categories, None)
+                groups.append((heading.value if heading else None, []))
             elif local == "Property":
                 prop = next(properties, None)
                 if prop is not None:
@@ -331,9 +332,7 @@ class ScaleOutSection(Section):
     kind: Literal["ScaleOutSection"] = "ScaleOutSection"
     id: Annotated[str | None, Attr("id")] = None
     description: Annotated[Msg | None, Child("Description")] = None
-    instance_counts: Annotated[list[InstanceCount], Child("InstanceCount")] = Field(
-        default_factory=list
-    )
+    instance_counts: Annotated[list[InstanceCount], Child("InstanceCount")] = Field(default_factory=list)
 
 
 class PlacementGroupSection(Section):
@@ -381,7 +380,7 @@ class VirtualHardwareSection(Section):
         found: list[Item | EthernetPortItem | StorageItem] = []
         if self.xml is None:
             return [*self.items, *self.ethernet_port_items, *self.storage_items]
-        iters = {
+        iters: dict[str, Iterator[Item | EthernetPortItem | StorageItem]] = {
             "Item": iter(self.items),
             "EthernetPortItem": iter(self.ethernet_port_items),
             "StorageItem": iter(self.storage_items),

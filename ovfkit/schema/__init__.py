@@ -9,4 +9,11 @@ from ovfkit.schema.bundled import (
     xmlschema_schema,
 )
 
-__all__ = ["BUNDLED", "BundledSchema", "lxml_schema", "schema_for_namespace", "schemas_dir", "xmlschema_schema"]
+__all__ = [
+    "BUNDLED",
+    "BundledSchema",
+    "lxml_schema",
+    "schema_for_namespace",
+    "schemas_dir",
+    "xmlschema_schema",
+]

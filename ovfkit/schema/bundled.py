@@ -49,7 +49,11 @@ BUNDLED: dict[str, BundledSchema] = {
         BundledSchema("dsp8023_1.1.1", "1.1.1", "dsp8023_1.1.1.xsd", Ns.OVF1.value, "OVF envelope 1.1.1"),
         BundledSchema("dsp8023_2.0.1", "2.0.1", "dsp8023_2.0.1.xsd", Ns.OVF2.value, "OVF envelope 2.0.1"),
         BundledSchema(
-            "dsp8023_2.0.0c", "2.0.0c-wip", "dsp8023_2.0.0c.xsd", Ns.OVF1.value, "OVF envelope 2.0.0c (work in progress)"
+            "dsp8023_2.0.0c",
+            "2.0.0c-wip",
+            "dsp8023_2.0.0c.xsd",
+            Ns.OVF1.value,
+            "OVF envelope 2.0.0c (work in progress)",
         ),
         BundledSchema("dsp8027_1.0.0", "1.0.0", "dsp8027_1.0.0.xsd", Ns.ENV.value, "OVF environment 1.0.0"),
         BundledSchema("dsp8027_1.1.0", "1.1.0", "dsp8027_1.1.0.xsd", Ns.ENV.value, "OVF environment 1.1.0"),
@@ -104,16 +108,17 @@ class _BundleResolver(etree.Resolver):
         super().__init__()
         self.folder = folder
 
-    def resolve(self, url: str | None, pubid: str | None, context: object) -> object:
+    def resolve(self, url: str | None, pubid: str | None, context: object) -> object:  # type: ignore[override]  # lxml passes a context the stubs omit
         if url is None:
             return None
         path = local_path(url, self.folder)
         if path is None:
             raise OvfError(f"schema import {url!r} is not a bundled schema")
-        return self.resolve_filename(str(path), context)
+        resolved: object = self.resolve_filename(str(path), context)  # type: ignore[attr-defined]  # missing from lxml-stubs
+        return resolved
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def lxml_schema(key: str) -> etree.XMLSchema:
     """The libxml2 validator of a bundled schema, compiled once per process."""
     schema = BUNDLED[key]
@@ -127,7 +132,7 @@ def lxml_schema(key: str) -> etree.XMLSchema:
         raise OvfError(f"bundled schema {key} does not compile: {exc}") from None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def xmlschema_schema(key: str) -> object:
     """The xmlschema (introspectable) form of a bundled schema, built once per process.
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from lxml import etree
 
@@ -31,7 +32,7 @@ _COMMENT = etree.Comment
 _PI = etree.ProcessingInstruction
 
 
-def _construct_plain(cls: type[Any], values: dict[str, Any]) -> Any:
+def _construct_plain(cls: Any, values: dict[str, Any]) -> Any:
     obj = cls.__new__(cls)
     data = {name: (info.get_default(call_default_factory=True)) for name, info in cls.model_fields.items()}
     data.update(values)
@@ -42,8 +43,15 @@ def _construct_plain(cls: type[Any], values: dict[str, Any]) -> Any:
     return obj
 
 
-def _make_node(name: str, uri: str | None, ns: list[tuple[str, str]], attrs: list[tuple[str, str]],
-               children: list[Any], gaps: list[str], line: int | None) -> Node:
+def _make_node(
+    name: str,
+    uri: str | None,
+    ns: list[tuple[str, str]],
+    attrs: list[tuple[str, str]],
+    children: list[Any],
+    gaps: list[str],
+    line: int | None,
+) -> Node:
     obj = Node.__new__(Node)
     object.__setattr__(
         obj,
@@ -59,7 +67,9 @@ def _make_node(name: str, uri: str | None, ns: list[tuple[str, str]], attrs: lis
             "line": line,
         },
     )
-    object.__setattr__(obj, "__pydantic_fields_set__", {"name", "namespace", "ns", "attributes", "children", "gaps"})
+    object.__setattr__(
+        obj, "__pydantic_fields_set__", {"name", "namespace", "ns", "attributes", "children", "gaps"}
+    )
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
@@ -117,6 +127,7 @@ class _Reader:
         self.tagmaps: dict[int, dict[Any, Any]] = {}
         self.leafmaps: dict[int, dict[Any, Any]] = {}
         self.layouts: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.lookups: dict[int, dict[str, Any]] = {}
         self.decls: dict[Any, list[tuple[str, str]]] = {}
         self.fast_names = False
         self.ambiguous_uris: set[str | None] = set()
@@ -269,8 +280,9 @@ class _Reader:
                 line=el.sourceline,
             )
 
-    def scoped(self, el: Any, scope_el: dict[str, str], scope_at: dict[str, str]
-               ) -> tuple[list[tuple[str, str]], dict[str, str], dict[str, str]]:
+    def scoped(
+        self, el: Any, scope_el: dict[str, str], scope_at: dict[str, str]
+    ) -> tuple[list[tuple[str, str]], dict[str, str], dict[str, str]]:
         declared = self.decls.get(el)
         if not declared:
             return [], scope_el, scope_at
@@ -330,8 +342,9 @@ class _Reader:
             qname = self.qname(None, tag, scope_el)
         return (spec.name, spec.is_list, None if codec.exact else codec.read, qname)
 
-    def read_typed(self, el: Any, binding: ClassBinding, scope_el: dict[str, str],
-                   scope_at: dict[str, str], depth: int) -> Any:
+    def read_typed(
+        self, el: Any, binding: ClassBinding, scope_el: dict[str, str], scope_at: dict[str, str], depth: int
+    ) -> Any:
         """Read a typed element and everything below it into its model."""
         if depth >= self.max_depth:
             self.enter(el, depth)
@@ -343,7 +356,7 @@ class _Reader:
         max_text = self.max_text
         check_text = self.check_text
         cls = binding.cls
-        template, lists, dicts, factories = _defaults_of(cls)
+        template, lists, _dicts, factories = _defaults_of(cls)
         data = template.copy()
         for list_name in lists:
             data[list_name] = []
@@ -429,7 +442,9 @@ class _Reader:
                         child_items = child.items()
                         if child_items or (leaf_decls and child in self.decls):
                             _, _, child_scope_at = self.scoped(child, scope_el, scope_at)
-                            entry = [("xmlns:" + p if p else "xmlns", u) for p, u in self.decls.get(child) or []]
+                            entry = [
+                                ("xmlns:" + p if p else "xmlns", u) for p, u in self.decls.get(child) or []
+                            ]
                             entry.extend((self.attr_qname(c, child_scope_at), v) for c, v in child_items)
                             leaf_attrs[str(len(children))] = entry
                         children_append(qname or self.qname(child, tag, scope_el))
@@ -475,7 +490,6 @@ class _Reader:
         children_t = tuple(children)
         children_t = layouts.setdefault(children_t, children_t)
         gaps_t = tuple(gaps)
-        gaps_t = layouts.setdefault(gaps_t, gaps_t)
         info = XmlInfo.__new__(XmlInfo)
         _set_dict(
             info,
@@ -503,18 +517,34 @@ class _Reader:
         _set_dict(obj, data, fields_set)
         return obj
 
-    def read_child(self, child: Any, binding: ClassBinding, data: dict[str, Any], children: list[str],
-                   extensions: list[Any], assigned: list[str], scope_el: dict[str, str],
-                   scope_at: dict[str, str], depth: int) -> None:
+    def read_child(
+        self,
+        child: Any,
+        binding: ClassBinding,
+        data: dict[str, Any],
+        children: list[str],
+        extensions: list[Any],
+        assigned: list[str],
+        scope_el: dict[str, str],
+        scope_at: dict[str, str],
+        depth: int,
+    ) -> None:
         """Read a child that is not a simple typed leaf: a typed model, or an untyped node."""
         tag = child.tag
         spec: Any = None
         child_cls = None
         if isinstance(tag, str):
-            spec = self.lookup(binding, tag)
+            lookups = self.lookups.get(id(binding))
+            if lookups is None:
+                lookups = self.lookups[id(binding)] = {}
+            spec = lookups.get(tag, _UNKNOWN)
+            if spec is _UNKNOWN:
+                spec = lookups[tag] = self.lookup(binding, tag)
             if spec is _POLY:
                 spec, child_cls = self.polymorphic(binding, child)
-            if spec is not None and (spec.codec is not None or (not spec.is_list and data[spec.name] is not None)):
+            if spec is not None and (
+                spec.codec is not None or (not spec.is_list and data[spec.name] is not None)
+            ):
                 spec = None  # a complex or repeated leaf, or a second single child: a generic node
         if spec is None:
             extensions.append(self.read_other(child, scope_el, scope_at, depth + 1))
@@ -593,16 +623,16 @@ def _document(parsed: Parsed) -> Document:
     epilog: list[Any] = []
     for node in after:
         epilog.append("\n")
-        if node.tag is _COMMENT:
+        if node.tag is _COMMENT:  # type: ignore[comparison-overlap]  # lxml gives comments this tag
             epilog.append(_make_comment(node.text or ""))
         else:
-            epilog.append(_make_pi(node.target, node.text or ""))
+            epilog.append(_make_pi(getattr(node, "target", ""), node.text or ""))
     if text.endswith("\n") or after:
         epilog.append("\n")
     newline = "\n"
     if "\r" in text and text.count("\r\n") == text.count("\n"):
         newline = "\r\n"
-    document = _construct_plain(
+    document: Document = _construct_plain(
         Document,
         {
             "bom": parsed.bom,

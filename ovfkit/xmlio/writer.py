@@ -11,7 +11,8 @@ library lets a caller choose the prefix of every element; every name and charact
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ovfkit.errors import OvfWriteError
 from ovfkit.model.base import Comment, Node, OvfModel, ProcessingInstruction
@@ -66,10 +67,14 @@ _EXT, _SKIP, _LEAF, _LEAF_LIST, _MODEL, _MODEL_LIST = range(6)
 class _Plan:
     """A resolved layout: one step per child, how often each field occurs, how many extensions."""
 
-    __slots__ = ("steps", "occurrences", "extension_count")
+    __slots__ = ("extension_count", "occurrences", "steps")
 
-    def __init__(self, steps: tuple[tuple[str, str | None, int, Any, FieldSpec | None], ...],
-                 occurrences: dict[str, int], extension_count: int) -> None:
+    def __init__(
+        self,
+        steps: tuple[tuple[str, str, int, Any, FieldSpec | None], ...],
+        occurrences: dict[str, int],
+        extension_count: int,
+    ) -> None:
         self.steps = steps
         self.occurrences = occurrences
         self.extension_count = extension_count
@@ -78,7 +83,7 @@ class _Plan:
 class _Scope:
     """The namespace declarations in force at one element."""
 
-    __slots__ = ("prefixes", "cache", "children", "plans")
+    __slots__ = ("cache", "children", "plans", "prefixes")
 
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.prefixes = prefixes  # prefix ("" = default) -> URI
@@ -140,8 +145,9 @@ class _Writer:
             return self.ovf_uri
         return DEFAULT_URI[family]
 
-    def prefix_for(self, family: str | None, scope: _Scope, element: bool,
-                   new_decls: list[tuple[str, str]]) -> str | None:
+    def prefix_for(
+        self, family: str | None, scope: _Scope, element: bool, new_decls: list[tuple[str, str]]
+    ) -> str | None:
         """A prefix in scope for a family (None = no namespace); declares one when needed."""
         if family is None:
             return None
@@ -158,16 +164,16 @@ class _Writer:
         for prefix, uri in new_decls:
             if FAMILY_OF.get(uri) == family:
                 return prefix
-        prefix = DEFAULT_PREFIX.get(family, family)
+        fresh: str = DEFAULT_PREFIX.get(family, family)
         taken = set(scope.prefixes) | {p for p, _ in new_decls}
-        base, n = prefix, 1
-        while prefix in taken:
+        base, n = fresh, 1
+        while fresh in taken:
             n += 1
-            prefix = f"{base}{n}"
-        uri = self.family_uri(family)
-        assert uri is not None
-        new_decls.append((prefix, uri))
-        return prefix
+            fresh = f"{base}{n}"
+        new_uri = self.family_uri(family)
+        assert new_uri is not None
+        new_decls.append((fresh, new_uri))
+        return fresh
 
     def resolve_child(self, binding: ClassBinding, qname: str, scope: _Scope) -> FieldSpec | None:
         key = (id(binding), qname)
@@ -181,7 +187,11 @@ class _Writer:
         if spec is None and family == "ovf":
             if binding.sections is not None and (local.endswith("Section") or local == "Section"):
                 spec = binding.sections
-            elif binding.content is not None and local in ("Content", "VirtualSystem", "VirtualSystemCollection"):
+            elif binding.content is not None and local in (
+                "Content",
+                "VirtualSystem",
+                "VirtualSystemCollection",
+            ):
                 spec = binding.content
         cache[key] = spec
         return spec
@@ -241,7 +251,9 @@ class _Writer:
         if node.ns:
             scope = scope.declare(node.ns)
             for prefix, uri in node.ns:
-                out.append(f' xmlns:{prefix}="{_escape_attr(uri)}"' if prefix else f' xmlns="{_escape_attr(uri)}"')
+                out.append(
+                    f' xmlns:{prefix}="{_escape_attr(uri)}"' if prefix else f' xmlns="{_escape_attr(uri)}"'
+                )
         scope.uri_of(name, element=True)
         for qname, value in node.attributes:
             self.check_name(qname)
@@ -274,9 +286,16 @@ class _Writer:
         else:
             out.append("/>")
 
-    def write_model(self, model: OvfModel, binding: ClassBinding, default_local: str,
-                    default_family: str | None, scope: _Scope, depth: int,
-                    extra_decls: list[tuple[str, str]] | None = None) -> None:
+    def write_model(
+        self,
+        model: OvfModel,
+        binding: ClassBinding,
+        default_local: str,
+        default_family: str | None,
+        scope: _Scope,
+        depth: int,
+        extra_decls: list[tuple[str, str]] | None = None,
+    ) -> None:
         out = self.out
         info = model.xml
         new_decls: list[tuple[str, str]] = list(extra_decls or [])
@@ -331,7 +350,9 @@ class _Writer:
                 attr_parts.append(f' {aname}="{_escape_attr(avalue)}"')
         out.append("<" + qname)
         for prefix, uri in new_decls:
-            out.append(f' xmlns:{prefix}="{_escape_attr(uri)}"' if prefix else f' xmlns="{_escape_attr(uri)}"')
+            out.append(
+                f' xmlns:{prefix}="{_escape_attr(uri)}"' if prefix else f' xmlns="{_escape_attr(uri)}"'
+            )
         out.extend(attr_parts)
         scope.uri_of(qname, element=True)
         if binding.text is not None:
@@ -363,7 +384,12 @@ class _Writer:
         value = model.__dict__[binding.text.name] or ""
         info = model.xml
         extensions = model.extensions
-        if info is not None and info.children and "".join(info.gaps) == value and len(extensions) == len(info.children):
+        if (
+            info is not None
+            and info.children
+            and "".join(info.gaps) == value
+            and len(extensions) == len(info.children)
+        ):
             out.append(">" + _escape_text(info.gaps[0]))
             for index, ext in enumerate(extensions):
                 self.write_extension(ext, scope)
@@ -384,8 +410,16 @@ class _Writer:
             return list(value)
         return [] if value is None else [value]
 
-    def write_child(self, model: OvfModel, spec: FieldSpec, value: Any, qname: str | None,
-                    index: int | None, scope: _Scope, depth: int) -> None:
+    def write_child(
+        self,
+        model: OvfModel,
+        spec: FieldSpec,
+        value: Any,
+        qname: str | None,
+        index: int | None,
+        scope: _Scope,
+        depth: int,
+    ) -> None:
         info = model.xml
         if spec.codec is not None:
             original = info.lexical.get(str(index)) if info is not None and index is not None else None
@@ -438,7 +472,7 @@ class _Writer:
         starts: dict[str, int] = {}  # field -> position in out where its first element starts
         append = out.append
         append(gaps[0])
-        for index, (entry, name, kind, fmt, spec) in enumerate(plan.steps):
+        for index, (entry, name, kind, fmt, step_spec) in enumerate(plan.steps):
             gap_after = gaps[index + 1]
             if kind == _EXT:
                 if ext_index < len(extensions):
@@ -452,7 +486,7 @@ class _Writer:
                 out[-1] = gap_after
                 continue
             value = data[name]
-            if kind == _LEAF or kind == _MODEL:
+            if kind in (_LEAF, _MODEL):
                 if value is None:
                     out[-1] = gap_after
                     continue
@@ -465,14 +499,15 @@ class _Writer:
                 value = value[position]
             if track and name not in starts:
                 starts[name] = len(out)
-            if kind == _LEAF or kind == _LEAF_LIST:
+            if kind in (_LEAF, _LEAF_LIST):
                 attrs = None
                 if special:
                     key = str(index)
                     original = lexical.get(key)
                     attrs = leaf_attrs.get(key)
                     if original is not None:
-                        text = self.lexical(spec, value, original) or ""
+                        assert step_spec is not None
+                        text = self.lexical(step_spec, value, original) or ""
                     else:
                         text = value if fmt is None else fmt(value)
                 else:
@@ -486,13 +521,16 @@ class _Writer:
                 else:
                     append(f"<{entry}/>")
             else:
-                self.write_child(model, spec, value, entry, index, scope, depth)
+                assert step_spec is not None
+                self.write_child(model, step_spec, value, entry, index, scope, depth)
             append(gap_after)
             if track:
                 after[name] = len(out)
         # Values and extensions the layout does not mention: new ones, written next to their kind.
         if track:
-            self.write_new(model, binding, leftovers, after, starts, extensions[ext_index:], gaps, scope, depth)
+            self.write_new(
+                model, binding, leftovers, after, starts, extensions[ext_index:], gaps, scope, depth
+            )
 
     def plan_for(self, binding: ClassBinding, children: tuple[str, ...], scope: _Scope) -> _Plan:
         """How to write a layout: resolved once per class, scope and (shared) tuple of child names."""
@@ -502,18 +540,18 @@ class _Writer:
             return cached[1]
         plan = self.plans_by_value.get((id(binding), children))
         if plan is None:
-            steps: list[tuple[str, str | None, int, Any, FieldSpec | None]] = []
+            steps: list[tuple[str, str, int, Any, FieldSpec | None]] = []
             occurrences: dict[str, int] = {}
             extension_count = 0
             for entry in children:
                 if entry == "*":
-                    steps.append((entry, None, _EXT, None, None))
+                    steps.append((entry, "", _EXT, None, None))
                     extension_count += 1
                     continue
                 self.check_name(entry)
                 spec = self.resolve_child(binding, entry, scope)
                 if spec is None or (not spec.is_list and spec.name in occurrences):
-                    steps.append((entry, None, _SKIP, None, None))
+                    steps.append((entry, "", _SKIP, None, None))
                     continue
                 occurrences[spec.name] = occurrences.get(spec.name, 0) + 1
                 codec = spec.codec
@@ -527,8 +565,9 @@ class _Writer:
         scope.plans[key] = (children, plan)
         return plan
 
-    def leftovers(self, binding: ClassBinding, data: dict[str, Any], plan: _Plan,
-                  fields_set: set[str]) -> list[tuple[FieldSpec, list[Any]]]:
+    def leftovers(
+        self, binding: ClassBinding, data: dict[str, Any], plan: _Plan, fields_set: set[str]
+    ) -> list[tuple[FieldSpec, list[Any]]]:
         """Typed values the layout does not place (new ones), per field in schema order.
 
         Scalar fields can only gain a value by assignment, which pydantic records in the model's
@@ -548,9 +587,18 @@ class _Writer:
             found.sort(key=lambda pair: pair[0].order)
         return found
 
-    def write_new(self, model: OvfModel, binding: ClassBinding, leftovers: list[tuple[FieldSpec, list[Any]]],
-                  after: dict[str, int], starts: dict[str, int], extensions: list[Any], gaps: list[str],
-                  scope: _Scope, depth: int) -> None:
+    def write_new(
+        self,
+        model: OvfModel,
+        binding: ClassBinding,
+        leftovers: list[tuple[FieldSpec, list[Any]]],
+        after: dict[str, int],
+        starts: dict[str, int],
+        extensions: list[Any],
+        gaps: tuple[str, ...],
+        scope: _Scope,
+        depth: int,
+    ) -> None:
         """Insert new children: after the last of their field, else before the next field in order.
 
         A position in ``out`` is either just after a gap that precedes an element (each new child
@@ -572,7 +620,9 @@ class _Writer:
                 position = end
             chunk: list[str] = []
             for value in values:
-                piece = self.render(lambda v=value, s=spec: self.write_child(model, s, v, None, None, scope, depth))
+                piece = self.render(
+                    lambda v=value, s=spec: self.write_child(model, s, v, None, None, scope, depth)
+                )
                 chunk.extend((indent, piece) if position == end else (piece, indent))
             inserts.append((position, sequence, chunk))
         if extensions:
@@ -594,7 +644,7 @@ class _Writer:
             self.out = saved
         return "".join(buffer)
 
-    def indent_of(self, gaps: list[str], depth: int) -> str:
+    def indent_of(self, gaps: tuple[str, ...], depth: int) -> str:
         """The text before a child: copied from the layout when it is indentation."""
         for gap in gaps[:-1]:
             if "\n" in gap and gap.strip(" \t\r\n") == "":
@@ -649,8 +699,13 @@ def write_document(model: Envelope | Environment, *, encoding: str | None = None
     if model.xml is None:
         # A new document declares the namespaces its content is likely to use.
         if isinstance(model, Envelope):
-            decls = [("", ovf_uri), ("ovf", ovf_uri), ("rasd", Ns.RASD.value), ("vssd", Ns.VSSD.value),
-                     ("xsi", Ns.XSI.value)]
+            decls = [
+                ("", ovf_uri),
+                ("ovf", ovf_uri),
+                ("rasd", Ns.RASD.value),
+                ("vssd", Ns.VSSD.value),
+                ("xsi", Ns.XSI.value),
+            ]
         else:
             decls = [("", Ns.ENV.value), ("oe", Ns.ENV.value), ("xsi", Ns.XSI.value)]
     family = "ovf" if isinstance(model, Envelope) else "env"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 import ovfkit
 from tests.conftest import corpus_documents, corpus_id, needs_corpus
 from tests.helpers import assert_same_document

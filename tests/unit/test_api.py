@@ -70,7 +70,9 @@ def test_changing_one_field_changes_only_that_node() -> None:
     memory.virtual_quantity = memory.virtual_quantity * 2
     out = ovfkit.dumps(envelope)
     changed = changed_elements(data, out)
-    assert changed == ["{http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData}VirtualQuantity"]
+    assert changed == [
+        "{http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData}VirtualQuantity"
+    ]
 
 
 def test_changing_an_attribute_changes_only_that_element() -> None:
@@ -125,7 +127,9 @@ def test_appended_item_goes_after_the_last_item_with_the_same_indentation() -> N
     assert isinstance(envelope, Envelope)
     section = hardware_section(envelope)
     count = len(section.items)
-    section.items.append(Item(instance_id="99", element_name="New NIC", resource_type=ResourceType.ETHERNET_ADAPTER))
+    section.items.append(
+        Item(instance_id="99", element_name="New NIC", resource_type=ResourceType.ETHERNET_ADAPTER)
+    )
     out = ovfkit.dumps(envelope)
     again = ovfkit.loads(out)
     assert isinstance(again, Envelope)
@@ -162,8 +166,14 @@ def test_new_envelope_from_scratch_is_written_and_read_back() -> None:
             sections=[
                 VirtualHardwareSection(
                     info=Msg(value="Virtual hardware"),
-                    items=[Item(instance_id="1", element_name="1 CPU", resource_type=ResourceType.PROCESSOR,
-                                virtual_quantity=1)],
+                    items=[
+                        Item(
+                            instance_id="1",
+                            element_name="1 CPU",
+                            resource_type=ResourceType.PROCESSOR,
+                            virtual_quantity=1,
+                        )
+                    ],
                 )
             ],
         )

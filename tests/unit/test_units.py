@@ -36,7 +36,17 @@ def test_units_real_writers_use(text: str, base: str, multiplier: int) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["block", "byte + 2^10", "byte * 2^", "byte * two", "byte * 2^-3", "byte * 0", "", "byte * 2^20 * ", "* 2^20"],
+    [
+        "block",
+        "byte + 2^10",
+        "byte * 2^",
+        "byte * two",
+        "byte * 2^-3",
+        "byte * 0",
+        "",
+        "byte * 2^20 * ",
+        "* 2^20",
+    ],
 )
 def test_malformed_units_are_errors(text: str) -> None:
     with pytest.raises(OvfUnitError):

@@ -9,7 +9,15 @@ from ovfkit.model.values import ResourceType, parse_bool, parse_int
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("0", 0), ("42", 42), ("+7", 7), ("-1", -1), (" 12 ", 12), ("02048", 2048), ("18446744073709551616", 2**64)],
+    [
+        ("0", 0),
+        ("42", 42),
+        ("+7", 7),
+        ("-1", -1),
+        (" 12 ", 12),
+        ("02048", 2048),
+        ("18446744073709551616", 2**64),
+    ],
 )
 def test_integers(text: str, value: int) -> None:
     assert parse_int(text) == value
@@ -20,8 +28,10 @@ def test_not_integers(text: str) -> None:
     assert parse_int(text) is None
 
 
-@pytest.mark.parametrize(("text", "value"), [("true", True), ("false", False), ("1", True), ("0", False),
-                                             ("True", True), ("FALSE", False)])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("true", True), ("false", False), ("1", True), ("0", False), ("True", True), ("FALSE", False)],
+)
 def test_booleans(text: str, value: bool) -> None:
     assert parse_bool(text) is value
 
