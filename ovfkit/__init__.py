@@ -7,6 +7,8 @@ imported on first use, so ``import ovfkit`` (and ``ovfkit --version``) stays fas
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from ovfkit._version import __version__
@@ -107,6 +109,27 @@ _MODEL_NAMES = (
 _EXPORTS.update({name: "ovfkit.model" for name in _MODEL_NAMES})
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+#: Public functions named like the module that holds them: ``ovfkit.hardware`` is the function.
+_SHADOWED = frozenset({"hardware", "validate", "diff"})
+
+
+class _Package(types.ModuleType):
+    """The ``ovfkit`` module object: keeps public functions visible over same-named submodules.
+
+    Importing ``ovfkit.hardware`` (the module) makes Python bind the submodule as the package
+    attribute ``hardware``, which would hide the function ``ovfkit.hardware()``; the binding is
+    redirected to the function of that name.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType) and hasattr(value, name):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

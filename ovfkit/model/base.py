@@ -80,7 +80,9 @@ def Text() -> XmlBinding:  # noqa: N802
 class _Base(BaseModel):
     """Shared pydantic configuration."""
 
-    model_config = ConfigDict(validate_assignment=True, extra="forbid", revalidate_instances="never")
+    model_config = ConfigDict(
+        validate_assignment=True, extra="forbid", revalidate_instances="never", defer_build=True
+    )
 
     def __eq__(self, other: object) -> bool:
         """Equal when of the same class with equal data; layout facts and line numbers do not count."""
@@ -246,4 +248,4 @@ def _defaults_of(cls: type[BaseModel]) -> _Defaults:
     return found
 
 
-Node.model_rebuild()
+

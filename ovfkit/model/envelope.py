@@ -233,4 +233,4 @@ class Envelope(OvfModel):
         return found
 
 
-VirtualSystemCollection.model_rebuild()
+

@@ -361,8 +361,9 @@ class _Reader:
         for list_name in lists:
             data[list_name] = []
         if factories:
-            for factory_name, factory in factories:
-                data[factory_name] = factory()
+            # Only the root's ``document`` has a factory; read_tree sets it (unvalidated) afterwards.
+            for factory_name, _factory in factories:
+                data[factory_name] = None
         lexical: dict[str, str] = {}
         extensions: list[Any] = []
         attributes: dict[str, str] = {}
