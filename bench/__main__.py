@@ -19,8 +19,8 @@ from bench.generate import descriptor
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CANDIDATES = (
-    ROOT / "fixtures" / "ovirt" / "vm-all-content.ovf",
     ROOT.parent / "shared" / "corpus" / "ovirt" / "rhv-rest-api-guide-snapshot-all-content.ovf",
+    ROOT / "fixtures" / "ovirt" / "configs" / "legacy-3.5-vm.ovf",
 )
 
 

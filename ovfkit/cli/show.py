@@ -142,6 +142,15 @@ def _size(value: int | None) -> str:
     return format_bytes(value) if value is not None else "?"
 
 
+def _format_name(url: str | None) -> str:
+    """The short name of a disk format URL: ``streamOptimized``, ``qcow-image-format.html``."""
+    if not url:
+        return "-"
+    if "#" in url:
+        return url.rpartition("#")[2] or url
+    return url.rstrip("/").rpartition("/")[2] or url
+
+
 def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
     if not rows:
         return []
@@ -188,7 +197,7 @@ def render_text(data: dict[str, Any]) -> str:
                         if d["capacity_bytes"] is not None
                         else (d["capacity"] or "?"),
                         d["file"] or "-",
-                        (d["format"] or "-").rpartition("#")[2] or "-",
+                        _format_name(d["format"]),
                     ]
                     for d in data["disks"]
                 ]

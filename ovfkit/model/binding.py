@@ -125,6 +125,8 @@ class ClassBinding:
     child_list_fields: list[FieldSpec] = field(default_factory=list)
     child_scalar_names: frozenset[str] = frozenset()
     child_by_name: dict[str, FieldSpec] = field(default_factory=dict)
+    attr_scalar_names: frozenset[str] = frozenset()
+    attr_list_names: tuple[str, ...] = ()
 
 
 _CACHE: dict[type, ClassBinding] = {}
@@ -200,5 +202,7 @@ def binding_of(cls: type[OvfModel]) -> ClassBinding:
     result.child_list_fields = [spec for spec in result.child_fields if spec.is_list]
     result.child_scalar_names = frozenset(spec.name for spec in result.child_fields if not spec.is_list)
     result.child_by_name = {spec.name: spec for spec in result.child_fields}
+    result.attr_list_names = tuple(spec.name for spec in result.attr_fields if spec.codec is TOKENS)
+    result.attr_scalar_names = frozenset(spec.name for spec in result.attr_fields if spec.codec is not TOKENS)
     _CACHE[cls] = result
     return result

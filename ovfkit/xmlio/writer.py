@@ -83,13 +83,14 @@ class _Plan:
 class _Scope:
     """The namespace declarations in force at one element."""
 
-    __slots__ = ("cache", "children", "plans", "prefixes")
+    __slots__ = ("cache", "children", "names_ok", "plans", "prefixes")
 
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.prefixes = prefixes  # prefix ("" = default) -> URI
         self.cache: dict[tuple[int, str], FieldSpec | None] = {}
         self.children: dict[int, dict[str, Any]] = {}
         self.plans: dict[tuple[int, int], tuple[tuple[str, ...], _Plan]] = {}
+        self.names_ok: set[str] = set()
 
     def cache_for(self, binding: ClassBinding) -> dict[str, Any]:
         found = self.children.get(id(binding))
@@ -298,6 +299,33 @@ class _Writer:
     ) -> None:
         out = self.out
         info = model.xml
+        if (
+            info is not None
+            and not extra_decls
+            and not info.ns
+            and not info.attrs
+            and not model.attributes
+            and not (binding.attr_scalar_names & model.__pydantic_fields_set__)
+            and not any(model.__dict__[name] for name in binding.attr_list_names)
+        ):
+            # The common case: an element read without attributes, still without any.
+            qname = info.name
+            if qname not in scope.names_ok:
+                self.check_name(qname)
+                scope.uri_of(qname, element=True)
+                scope.names_ok.add(qname)
+            self.path.append(qname)
+            if binding.text is not None:
+                out.append("<" + qname)
+                self.write_text_content(model, binding, qname, scope)
+            elif info.children or info.gaps or not self.is_empty(model, binding):
+                out.append(f"<{qname}>")
+                self.write_children(model, binding, scope, depth)
+                out.append(f"</{qname}>")
+            else:
+                out.append(f"<{qname}/>")
+            self.path.pop()
+            return
         new_decls: list[tuple[str, str]] = list(extra_decls or [])
         if info is not None:
             qname = info.name
