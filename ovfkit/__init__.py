@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from ovfkit.units import parse_units as parse_units
     from ovfkit.xmlio.safe import Limits as Limits
 
+    from ovfkit import ova as ova
+    from ovfkit import ovirt as ovirt
+
 #: Where each public name lives.
 _EXPORTS: dict[str, str] = {
     "dump": "ovfkit.api",
@@ -108,7 +111,7 @@ _MODEL_NAMES = (
 )
 _EXPORTS.update({name: "ovfkit.model" for name in _MODEL_NAMES})
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = ["__version__", "ova", "ovirt", *sorted(_EXPORTS)]
 
 
 #: Public functions named like the module that holds them: ``ovfkit.hardware`` is the function.
@@ -132,7 +135,13 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
+#: Subpackages reachable as attributes (``ovfkit.ovirt.load_snapshots``), imported on first use.
+_SUBPACKAGES = frozenset({"ovirt", "ova", "validate", "diff", "schema", "model"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES and name not in _EXPORTS:
+        return importlib.import_module(f"ovfkit.{name}")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'ovfkit' has no attribute {name!r}")

@@ -8,7 +8,7 @@ from typing import IO
 from ovfkit.model.envelope import Envelope
 from ovfkit.model.environment import Environment
 from ovfkit.xmlio.reader import read_tree
-from ovfkit.xmlio.safe import DEFAULT_LIMITS, Limits, parse_bytes, read_source
+from ovfkit.xmlio.safe import DEFAULT_LIMITS, Limits, parse_bytes, parse_text, read_source
 from ovfkit.xmlio.writer import write_document
 
 __all__ = ["dump", "dumps", "load", "loads"]
@@ -24,9 +24,11 @@ def loads(data: bytes | str, *, limits: Limits = DEFAULT_LIMITS, source: str | N
     OVF document and ``OvfSecurityError`` for hostile input or input beyond ``limits``.
     """
     if isinstance(data, str):
-        data = data.encode("utf-8", "surrogatepass")
-    name = source or "<bytes>"
-    parsed = parse_bytes(data, name, limits)
+        name = source or "<string>"
+        parsed = parse_text(data, name, limits)
+    else:
+        name = source or "<bytes>"
+        parsed = parse_bytes(data, name, limits)
     return read_tree(parsed, name, limits)
 
 

@@ -50,7 +50,9 @@ class OvfError(Exception):
         column: int | None = None,
         path: str | None = None,
     ) -> None:
-        self.message = quote(message, 1000)
+        # One line, bounded: a message may quote hostile input.
+        one_line = " ".join(message.split()) if "\n" in message or "\r" in message else message
+        self.message = quote(one_line, 1000)
         self.source = source
         self.line = line
         self.column = column

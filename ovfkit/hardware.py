@@ -1,13 +1,23 @@
-"""A normalized, dialect-independent view of one virtual system's hardware (``ovfkit.hardware``)."""
+"""A normalized, dialect-independent view of one virtual system's hardware (``ovfkit.hardware``).
+
+Both oVirt flavours are read the oVirt way (see ``ovfkit.ovirt``): CPUs from sockets * cores *
+threads, disks identified by their oVirt disk (image group) id with the ``ovf:disk-interface`` as
+interface, NIC models from ``rasd:ResourceSubType`` numbers, controllers from the device blocks
+(``Type`` controller), and ResourceType 20 (video), 23 (USB policy), 26 (graphics) and 0 (other
+devices) not taken for storage or USB controllers.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel, ConfigDict, Field
 
+from ovfkit.dialects import OVIRT_DIALECTS, detect_dialect
 from ovfkit.errors import OvfError, OvfUnitError
 from ovfkit.model.base import Node
 from ovfkit.model.cim import ResourceItem
-from ovfkit.model.envelope import Envelope, VirtualSystem
+from ovfkit.model.envelope import Envelope, File, VirtualSystem
 from ovfkit.model.sections import (
     DeploymentOptionSection,
     Disk,
@@ -24,9 +34,9 @@ __all__ = [
     "DiskView",
     "HardwareView",
     "NicView",
-    "hardware",
     "default_profile",
     "disk_capacity_bytes",
+    "hardware",
 ]
 
 _OVIRT_NIC_MODELS = {
@@ -49,6 +59,7 @@ _CONTROLLER_TYPES = {
 }
 
 _DISK_TYPES = {ResourceType.DISK_DRIVE, ResourceType.LOGICAL_DISK, ResourceType.STORAGE_VOLUME}
+_NIC_TYPES = {ResourceType.ETHERNET_ADAPTER, ResourceType.OTHER_NETWORK_ADAPTER}
 
 
 class _View(BaseModel):
@@ -56,7 +67,11 @@ class _View(BaseModel):
 
 
 class DiskView(_View):
-    """A virtual disk drive: its identity, size, backing file and where it is attached."""
+    """A virtual disk drive: its identity, size, backing file, bus interface and where it is attached.
+
+    For oVirt, ``id`` is the oVirt disk (image group) id, stable across snapshots, and ``file`` the
+    current volume (``imageGroupId/volumeId``).
+    """
 
     id: str
     name: str | None = None
@@ -64,6 +79,7 @@ class DiskView(_View):
     file: str | None = None
     controller: str | None = None
     address: str | None = None
+    interface: str | None = None
 
 
 class NicView(_View):
@@ -207,6 +223,7 @@ def _memory_bytes(item: ResourceItem) -> int | None:
 
 
 def _cpu_counts(item: ResourceItem) -> tuple[int | None, int | None]:
+    """(virtual CPUs, cores per socket): oVirt's sockets * cores * threads, else VirtualQuantity."""
     sockets = parse_int(_extension_text(item, "num_of_sockets") or "")
     per_socket = parse_int(_extension_text(item, "cpu_per_socket") or "")
     threads = parse_int(_extension_text(item, "threads_per_cpu") or "") or 1
@@ -221,11 +238,13 @@ def hardware(envelope: Envelope, system: str | int | None = None, profile: str |
 
     ``system`` is a VirtualSystem ``ovf:id`` or index (default: the first); ``profile`` a deployment
     option id (default: the default option, if the descriptor has any). Items limited to other
-    profiles, and ``ovf:bound`` min/max Items, are left out.
+    profiles, and ``ovf:bound`` min/max Items, are left out. Both oVirt flavours are read the oVirt
+    way (see the module docstring).
     """
     vs = _select_system(envelope, system)
     if profile is None:
         profile = default_profile(envelope)
+    ovirt = detect_dialect(envelope) in OVIRT_DIALECTS
     name = vs.name.value.strip() if vs.name is not None and vs.name.value.strip() else vs.id
     hardware_section = vs.section(VirtualHardwareSection)
     items: list[ResourceItem] = []
@@ -233,7 +252,11 @@ def hardware(envelope: Envelope, system: str | int | None = None, profile: str |
         items = [i for i in hardware_section.all_items if _applies(i, profile)]
     by_id = {item.instance_id: item for item in items if item.instance_id is not None}
     disk_descs = _disk_sections(envelope)
-    files = {f.id: f for f in envelope.references.files} if envelope.references else {}
+    files: dict[str, File] = {}
+    if envelope.references:
+        for file in envelope.references.files:
+            if file.id is not None:
+                files.setdefault(file.id, file)
     cpus: int | None = None
     cores: int | None = None
     memory: int | None = None
@@ -245,7 +268,11 @@ def hardware(envelope: Envelope, system: str | int | None = None, profile: str |
         rtype = item.resource_type
         item_id = item.instance_id or f"#{index}"
         label = item.element_name or item.caption
-        devices.append(DeviceView(id=item_id, resource_type=int(rtype) if rtype is not None else 0, name=label))
+        if ovirt and not label:
+            label = _ovirt_device_label(item)
+        devices.append(
+            DeviceView(id=item_id, resource_type=int(rtype) if rtype is not None else 0, name=label)
+        )
         if rtype == ResourceType.PROCESSOR:
             count, per_socket = _cpu_counts(item)
             if count is not None:
@@ -256,17 +283,24 @@ def hardware(envelope: Envelope, system: str | int | None = None, profile: str |
             if size is not None:
                 memory = (memory or 0) + size
         elif rtype in _DISK_TYPES:
-            disks.append(_disk_view(envelope, item, item_id, label, by_id, disk_descs, files))
-        elif rtype in (ResourceType.ETHERNET_ADAPTER, ResourceType.OTHER_NETWORK_ADAPTER):
-            subtype = item.resource_sub_type
-            adapter = _OVIRT_NIC_MODELS.get(subtype or "", subtype) if _extension_text(item, "MACAddress") or (subtype or "").isdigit() else subtype
-            mac = _extension_text(item, "MACAddress") or item.address
-            network = item.connection[0] if item.connection else None
-            nic_name = _extension_text(item, "Name") or label
-            nics.append(NicView(id=item_id, name=nic_name, network=network, adapter=adapter or None, mac=mac or None))
+            if ovirt:
+                disks.append(_ovirt_disk_view(item, item_id, label, disk_descs, files))
+            else:
+                disks.append(_disk_view(item, item_id, label, by_id, disk_descs, files))
+        elif rtype in _NIC_TYPES:
+            nics.append(_ovirt_nic_view(item, item_id, label) if ovirt else _nic_view(item, item_id, label))
+        elif ovirt:
+            controller = _ovirt_controller_view(item, item_id)
+            if controller is not None:
+                controllers.append(controller)
         elif rtype in _CONTROLLER_TYPES:
             controllers.append(
-                ControllerView(id=item_id, type=_CONTROLLER_TYPES[rtype], name=label, model=item.resource_sub_type or None)
+                ControllerView(
+                    id=item_id,
+                    type=_CONTROLLER_TYPES[rtype],
+                    name=label,
+                    model=item.resource_sub_type or None,
+                )
             )
     return HardwareView(
         system=vs.id,
@@ -283,14 +317,23 @@ def hardware(envelope: Envelope, system: str | int | None = None, profile: str |
     )
 
 
+def _nic_view(item: ResourceItem, item_id: str, label: str | None) -> NicView:
+    """A NIC as DMTF (and VMware, VirtualBox) write it: the MAC in ``rasd:Address``."""
+    network = item.connection[0] if item.connection else None
+    mac = _extension_text(item, "MACAddress") or item.address
+    name = _extension_text(item, "Name") or label
+    return NicView(
+        id=item_id, name=name, network=network, adapter=item.resource_sub_type or None, mac=mac or None
+    )
+
+
 def _disk_view(
-    envelope: Envelope,
     item: ResourceItem,
     item_id: str,
     label: str | None,
     by_id: dict[str, ResourceItem],
     disk_descs: dict[str, Disk],
-    files: dict[str | None, object],
+    files: Mapping[str, File],
 ) -> DiskView:
     disk: Disk | None = None
     file_href: str | None = None
@@ -305,32 +348,139 @@ def _disk_view(
             for prefix in ("ovf:/file/", "/file/"):
                 if ref.startswith(prefix):
                     file = files.get(ref[len(prefix) :])
-                    file_href = getattr(file, "href", None)
-                    capacity = getattr(file, "size", None)
+                    if file is not None:
+                        file_href, capacity = file.href, file.size
                     break
-            else:
-                # oVirt: imageGroupId/volumeId; the Disk's diskId is the volume id.
-                disk = disk_descs.get(ref.rpartition("/")[2]) or disk_descs.get(ref)
         if disk is not None:
             break
-    controller: str | None = None
     if disk is not None:
         capacity = disk_capacity_bytes(disk)
-        if disk.file_ref is not None:
-            file = files.get(disk.file_ref)
-            if file is None:  # oVirt: fileRef is the File's href (imageGroupId/volumeId)
-                file = next((f for f in files.values() if getattr(f, "href", None) == disk.file_ref), None)
-            file_href = getattr(file, "href", None) or file_href
-        controller = disk.attributes.get("ovf:disk-interface")
+        file = files.get(disk.file_ref) if disk.file_ref is not None else None
+        file_href = file.href if file is not None else file_href
+    controller: str | None = None
+    interface: str | None = None
     parent = by_id.get(item.parent) if item.parent else None
     if parent is not None and parent.resource_type in _CONTROLLER_TYPES:
         kind = _CONTROLLER_TYPES[parent.resource_type]
+        interface = kind
         controller = f"{kind} {parent.address}" if parent.address else kind
         if parent.resource_sub_type:
             controller += f" ({parent.resource_sub_type})"
     address = item.address_on_parent or item.address
     disk_id = disk.disk_id if disk is not None and disk.disk_id else item_id
+    return DiskView(
+        id=disk_id,
+        name=label,
+        capacity_bytes=capacity,
+        file=file_href,
+        controller=controller,
+        address=address or None,
+        interface=interface,
+    )
+
+
+# -- oVirt -----------------------------------------------------------------------------------------
+
+
+def _device_block_text(item: ResourceItem, name: str) -> str | None:
+    """The text of the first untyped child with this literal name (the engine compares literally)."""
+    for node in item.extensions:
+        if isinstance(node, Node) and node.name == name:
+            return node.text.strip()
+    return None
+
+
+def _ovirt_device_label(item: ResourceItem) -> str | None:
+    kind = _device_block_text(item, "Type")
+    device = _device_block_text(item, "Device")
+    parts = [part for part in (kind, device) if part]
+    return " ".join(parts) or None
+
+
+def _ovirt_address(item: ResourceItem) -> str | None:
+    """The first non-empty ``rasd:Address`` of an Item (typed first, then duplicates)."""
+    if item.address and item.address.strip():
+        return item.address.strip()
+    for node in item.extensions:
+        if isinstance(node, Node) and node.name == "rasd:Address" and node.text.strip():
+            return node.text.strip()
+    return None
+
+
+def _ovirt_disk_view(
+    item: ResourceItem,
+    item_id: str,
+    label: str | None,
+    disk_descs: dict[str, Disk],
+    files: Mapping[str, File],
+) -> DiskView:
+    """An oVirt disk: ``rasd:HostResource`` is ``imageGroupId/volumeId`` (oVirt flavour) or
+    ``ovf:/disk/<diskId>`` (OVA flavour); the Disk gives size, alias and interface.
+    """
+    disk: Disk | None = None
+    group: str | None = None
+    href: str | None = None
+    for resource in item.host_resource:
+        ref = resource.strip()
+        if ref.startswith(("ovf:/disk/", "/disk/")):
+            disk_id = ref.rpartition("/")[2]
+            disk = disk_descs.get(disk_id)
+            group = disk_id
+        elif "/" in ref:
+            group, _, volume = ref.partition("/")
+            disk = disk_descs.get(volume) or disk_descs.get(item.instance_id or "")
+            href = ref
+        else:
+            disk = disk_descs.get(ref) or next((d for d in disk_descs.values() if d.file_ref == ref), None)
+            href = ref
+        if disk is not None:
+            break
+    if disk is None and item.instance_id:
+        disk = disk_descs.get(item.instance_id)
+    capacity: int | None = None
+    interface: str | None = None
     name = label
-    if disk is not None and disk.attributes.get("ovf:disk-alias"):
-        name = disk.attributes["ovf:disk-alias"]
-    return DiskView(id=disk_id, name=name, capacity_bytes=capacity, file=file_href, controller=controller, address=address)
+    if disk is not None:
+        capacity = disk_capacity_bytes(disk)
+        interface = disk.attributes.get("ovf:disk-interface") or None
+        name = disk.attributes.get("ovf:disk-alias") or label
+        if disk.file_ref:
+            if group is None and "/" in disk.file_ref:
+                group = disk.file_ref.partition("/")[0]
+            file = files.get(disk.file_ref)
+            href = file.href if file is not None and file.href else (href or disk.file_ref)
+    return DiskView(
+        id=group or item_id,
+        name=name,
+        capacity_bytes=capacity,
+        file=href,
+        controller=interface,
+        address=_ovirt_address(item),
+        interface=interface,
+    )
+
+
+def _ovirt_nic_view(item: ResourceItem, item_id: str, label: str | None) -> NicView:
+    """An oVirt NIC: ``rasd:Name``, ``rasd:Connection``, ``rasd:MACAddress``, model by number."""
+    subtype = (item.resource_sub_type or "").strip()
+    adapter = _OVIRT_NIC_MODELS.get(subtype, subtype) or None
+    network = next((c.strip() for c in item.connection if c.strip()), None)
+    mac = _device_block_text(item, "rasd:MACAddress") or None
+    name = _device_block_text(item, "rasd:Name") or label
+    return NicView(id=item_id, name=name, network=network, adapter=adapter, mac=mac)
+
+
+def _ovirt_controller_view(item: ResourceItem, item_id: str) -> ControllerView | None:
+    """A device block with ``Type`` controller (ide, usb, virtio-scsi, virtio-serial, sata, scsi, ...)."""
+    if _device_block_text(item, "Type") != "controller":
+        return None
+    device = _device_block_text(item, "Device") or "other"
+    model: str | None = None
+    for node in item.extensions:
+        if isinstance(node, Node) and node.name == "SpecParams":
+            spec = next((child for child in node.elements() if child.local_name == "model"), None)
+            if spec is not None and spec.text.strip():
+                model = spec.text.strip()
+            break
+    alias = _device_block_text(item, "Alias") or None
+    return ControllerView(id=item_id, type=device, name=alias, model=model)

@@ -1,0 +1,1 @@
+"""The only lxml users for documents: hardened parsing, reading into models, writing back."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from ovfkit.errors import OvfParseError, OvfSecurityError
+from ovfkit.errors import OvfParseError, OvfSecurityError, quote
 from ovfkit.model.base import Comment, Node, OvfModel, ProcessingInstruction, XmlInfo, _defaults_of
 from ovfkit.model.binding import ClassBinding, FieldSpec, binding_of
 from ovfkit.model.envelope import CONTENT_CLASSES, SECTION_CLASSES, Document, Envelope
@@ -250,7 +250,7 @@ class _Reader:
         if local == "Environment" and self.families.get(uri) == "env":
             return Environment
         raise OvfParseError(
-            f"not an OVF document: the root element is {root.tag}, "
+            f"not an OVF document: the root element is {quote(root.tag, 120)}, "
             "expected an OVF Envelope or an OVF Environment",
             source=self.source,
             line=root.sourceline,
@@ -414,6 +414,7 @@ class _Reader:
         leaf_decls = self.leaf_decls
         children_append = children.append
         gaps_append = gaps.append
+        leaves = 0
         assigned_append = assigned.append
         for child in el:
             tag = child.tag
@@ -450,6 +451,7 @@ class _Reader:
                             leaf_attrs[str(len(children))] = entry
                         children_append(qname or self.qname(child, tag, scope_el))
                         assigned_append(name)
+                        leaves += 1
                         if is_list:
                             data[name].append(value)
                         else:
@@ -470,10 +472,13 @@ class _Reader:
                 if len(tail) > max_text:
                     raise self.too_long(child)
                 gaps.append(tail)
-        self.count += len(children)
+        # Typed leaves are the children not counted where they were read (models, nodes, comments).
+        self.count += leaves
         if self.count > self.limits.max_elements:
             raise OvfSecurityError(
-                f"more elements than the limit of {self.limits.max_elements}", source=self.source
+                f"more elements than the limit of {self.limits.max_elements}",
+                source=self.source,
+                line=el.sourceline,
             )
         text_spec = binding.text
         if text_spec is not None:
@@ -570,7 +575,9 @@ class _Reader:
         self.count += 1
         if self.count > self.limits.max_elements:
             raise OvfSecurityError(
-                f"more elements than the limit of {self.limits.max_elements}", source=self.source
+                f"more elements than the limit of {self.limits.max_elements}",
+                source=self.source,
+                line=el.sourceline,
             )
         declared, scope_el, scope_at = self.scoped(el, scope_el, scope_at)
         max_text = self.max_text

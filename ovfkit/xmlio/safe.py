@@ -2,8 +2,9 @@
 
 Bytes are read by ovfkit under a size cap (never by libxml2 from a path, which would gunzip them),
 decoded by Python from the BOM or the XML declaration (a declaration the bytes contradict is
-tolerated and recorded), refused outright when they carry a DOCTYPE, and parsed from memory with
-entities, DTD loading and network access off. Only UTF-8 ever reaches libxml2.
+tolerated and recorded), refused outright when they carry a DOCTYPE, counted against the node
+limits before any tree is built, and parsed from memory with entities, DTD loading and network
+access off. Only UTF-8 ever reaches libxml2, and libxml2 never gets to open anything.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import codecs
 import os
 import re
 from dataclasses import dataclass, field
-from typing import IO, Union
+from typing import IO, Any, Union
 
 from lxml import etree
 
 from ovfkit.errors import OvfParseError, OvfSecurityError, quote
 
-__all__ = ["Limits", "Parsed", "parse_bytes", "read_source", "DEFAULT_LIMITS"]
+__all__ = ["Limits", "Parsed", "parse_bytes", "parse_text", "read_source", "DEFAULT_LIMITS"]
 
 Source = Union[str, bytes, "os.PathLike[str]", IO[bytes]]
 
@@ -28,15 +29,24 @@ class Limits:
     """Resource limits for reading one document. Every limit has a safe default.
 
     - ``max_bytes``: the largest input read (64 MiB).
-    - ``max_depth``: the deepest element nesting (128; real OVF nests about 10 deep).
-    - ``max_text``: the longest text node or attribute value (8 MiB).
-    - ``max_elements``: the most elements in one document (2,000,000).
+    - ``max_depth``: the deepest element nesting, the root counting as 1 (128; real OVF nests about
+      10 deep). libxml2 refuses more than 256 levels whatever this says.
+    - ``max_text``: the longest text node or attribute value, in characters (8 MiB). libxml2 refuses
+      more than 10,000,000 bytes whatever this says.
+    - ``max_elements``: the most elements in one document (500,000; the largest real descriptor we
+      know has about 2,100 and a generated 5,000-Item one about 43,000).
+    - ``max_nodes``: the most nodes of every kind in one document: elements, attributes, namespace
+      declarations, comments and processing instructions (1,000,000).
+
+    ``max_elements`` and ``max_nodes`` are checked before libxml2 builds a tree, so a flood of tiny
+    elements, attributes or comments is refused without the memory it would take to hold them.
     """
 
     max_bytes: int = 64 * 1024 * 1024
     max_depth: int = 128
     max_text: int = 8 * 1024 * 1024
-    max_elements: int = 2_000_000
+    max_elements: int = 500_000
+    max_nodes: int = 1_000_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -60,7 +70,10 @@ _COMPRESSED = (
     (b"\xfd7zXZ\x00", "xz"),
     (b"BZh", "bzip2"),
     (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
     (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"\x04\x22\x4d\x18", "lz4"),
 )
 
 _BOMS = (
@@ -71,31 +84,65 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+#: "<?xm" in the EBCDIC code pages libxml2 would sniff.
+_EBCDIC_START = b"\x4c\x6f\xa7\x94"
+
+#: Codecs Python knows that are not character sets a document can be written in.
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined"})
+#: IANA names of UTF-7 that Python's codec registry does not know.
+_UTF7_NAMES = frozenset({"utf7", "unicode11utf7", "csunicode11utf7"})
+
 _DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_TEXT_DECL_ENCODING = re.compile(r"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _DECLARATION = re.compile(r"<\?xml[ \t\r\n][^>]*\?>")
-_PROLOG_ITEM = re.compile(r"[ \t\r\n]+|<!--.*?-->|<\?[^>]*?\?>", re.DOTALL)
+# A processing instruction may contain ">" but never "?>"; a comment never contains "--".
+_PROLOG_ITEM = re.compile(r"[ \t\r\n]+|<!--.*?-->|<\?.*?\?>", re.DOTALL)
+
+
+class _RefuseResolver(etree.Resolver):
+    """Answers every request libxml2 could make for an external resource with nothing.
+
+    With DTDs refused before parsing and entities, DTD loading and network off, libxml2 never asks;
+    this resolver is the second lock in case it ever does.
+    """
+
+    # lxml calls resolve(system_url, public_id, context); lxml-stubs 0.5 leave out the context.
+    def resolve(self, system_url: str, public_id: str, context: object) -> object:  # type: ignore[override]
+        """Return an empty document instead of reading ``system_url``."""
+        return self.resolve_string("", context, base_url=None)
+
+
+#: The hardened libxml2 options of every parse (the count and the parse proper).
+_PARSER_OPTIONS: dict[str, Any] = {
+    "encoding": "utf-8",
+    "resolve_entities": False,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "attribute_defaults": False,
+    "no_network": True,
+    "huge_tree": False,
+    "remove_blank_text": False,
+    "remove_comments": False,
+    "remove_pis": False,
+    "strip_cdata": True,
+    "collect_ids": False,
+}
+_CHUNK = 1 << 16
+#: The fewest bytes a node can take: ``<a/>``.
+_MIN_NODE_BYTES = 4
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        encoding="utf-8",
-        resolve_entities=False,
-        load_dtd=False,
-        dtd_validation=False,
-        no_network=True,
-        huge_tree=False,
-        remove_blank_text=False,
-        remove_comments=False,
-        remove_pis=False,
-        strip_cdata=True,
-        collect_ids=False,
-    )
+    parser = etree.XMLParser(**_PARSER_OPTIONS)
+    parser.resolvers.add(_RefuseResolver())
+    return parser
 
 
 def read_source(source: Source, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, str]:
     """Return the bytes of a path, bytes, str or binary file object, and a name for messages.
 
-    At most ``limits.max_bytes`` are read; more is an ``OvfSecurityError``.
+    At most ``limits.max_bytes`` are read; more is an ``OvfSecurityError``. A path is opened and
+    read by ovfkit itself (never handed to libxml2, which would decompress it).
     """
     if isinstance(source, bytes):
         data, name = source, "<bytes>"
@@ -117,11 +164,15 @@ def read_source(source: Source, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes,
             raise OvfParseError("the file object did not return bytes", source=name)
     else:
         raise TypeError(f"cannot load OVF from {type(source).__name__}")
-    if len(data) > limits.max_bytes:
-        raise OvfSecurityError(
-            f"input is larger than the limit of {limits.max_bytes} bytes", source=name
-        )
+    _check_size(len(data), name, limits)
     return data, name
+
+
+def _check_size(size: int, name: str, limits: Limits) -> None:
+    if size > limits.max_bytes:
+        raise OvfSecurityError(
+            f"input is larger than the limit of {limits.max_bytes} bytes", source=name, line=1, column=1
+        )
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -130,14 +181,85 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
+def _family(codec: str) -> str:
+    """``utf-16`` for ``utf-16-le``, ``utf-8`` for ``utf-8-sig``: what a declaration can say."""
+    for wide in ("utf-16", "utf-32"):
+        if codec.startswith(wide):
+            return wide
+    return "utf-8" if codec == "utf-8-sig" else codec
+
+
+def _squeeze(label: str) -> str:
+    return label.lower().replace("-", "").replace("_", "")
+
+
+def _charset(declared: str, name: str) -> str:
+    """The Python codec for an encoding name from an XML declaration; refuse what is no charset."""
+    try:
+        info = codecs.lookup(declared)
+    except LookupError:
+        info = None
+    if (info is not None and info.name == "utf-7") or _squeeze(declared) in _UTF7_NAMES:
+        raise OvfSecurityError(
+            "UTF-7 documents are refused (UTF-7 hides markup from byte scanners)",
+            source=name,
+            line=1,
+            column=1,
+        )
+    if info is None:
+        raise OvfParseError(
+            f"unknown encoding {quote(declared, 40)!r} in the XML declaration", source=name, line=1, column=1
+        )
+    if info.name in _NOT_CHARSETS or not getattr(info, "_is_text_encoding", True):
+        raise OvfParseError(
+            f"encoding {quote(declared, 40)!r} in the XML declaration is not a character set",
+            source=name,
+            line=1,
+            column=1,
+        )
+    return "utf-8" if info.name == "utf-8-sig" else info.name
+
+
+def _ascii_compatible(codec: str) -> bool:
+    try:
+        return '<?xml version="1.0"?>'.encode(codec) == b'<?xml version="1.0"?>'
+    except (UnicodeError, LookupError):
+        return False
+
+
+def _sniff_wide(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a BOM, recognised by the zero bytes around ASCII markup."""
+    head = data[:4]
+    if len(head) < 4:
+        return None
+    if head[0] and not head[1] and not head[2] and not head[3]:
+        return "utf-32-le"
+    if not head[0] and not head[1] and not head[2] and head[3]:
+        return "utf-32-be"
+    if head[0] and not head[1] and head[2] and not head[3]:
+        return "utf-16-le"
+    if not head[0] and head[1] and not head[2] and head[3]:
+        return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes, name: str) -> tuple[str, bool, str, list[str]]:
     """Decode the bytes: (text without BOM, had BOM, encoding used, warnings)."""
     warnings: list[str] = []
     for magic, kind in _COMPRESSED:
         if data.startswith(magic):
             raise OvfParseError(
-                f"input is {kind}-compressed, not XML; decompress it first", source=name, line=1
+                f"input is {kind}-compressed, not XML; decompress it first", source=name, line=1, column=1
             )
+    if data[257:262] == b"ustar":
+        raise OvfParseError(
+            "input is a tar archive (an OVA?), not XML; load the .ova path instead",
+            source=name,
+            line=1,
+            column=1,
+        )
+    if data.startswith(_EBCDIC_START):
+        raise OvfParseError("EBCDIC-encoded documents are not supported", source=name, line=1, column=1)
     bom = False
     encoding: str | None = None
     for mark, enc in _BOMS:
@@ -145,45 +267,53 @@ def _decode(data: bytes, name: str) -> tuple[str, bool, str, list[str]]:
             bom, encoding = True, enc
             data = data[len(mark) :]
             break
-    if encoding is None:
-        if data[:4] in (b"<\x00?\x00", b"<\x00\x00\x00"):
-            encoding = "utf-16-le" if data[:4] == b"<\x00?\x00" else "utf-32-le"
-        elif data[:4] in (b"\x00<\x00?", b"\x00\x00\x00<"):
-            encoding = "utf-16-be" if data[:4] == b"\x00<\x00?" else "utf-32-be"
-    declared_match = _DECL_ENCODING.match(data) if encoding is None else None
-    if encoding is None:
-        declared = declared_match.group(1).decode("ascii").lower() if declared_match else "utf-8"
-        if declared.replace("-", "").replace("_", "") in {"utf7", "unicode11utf7", "csunicode11utf7"}:
-            raise OvfSecurityError("UTF-7 documents are refused", source=name, line=1)
-        try:
-            info = codecs.lookup(declared)
-        except LookupError:
-            raise OvfParseError(
-                f"unknown encoding {quote(declared, 40)!r} in the XML declaration", source=name, line=1
-            ) from None
-        encoding = info.name
-        if encoding.startswith(("utf-16", "utf-32")):
-            # The declaration was readable as 8-bit text, so the bytes are not UTF-16/32.
+    sniffed = encoding or _sniff_wide(data)
+    declared_match = _DECL_ENCODING.match(data) if sniffed is None else None
+    if sniffed is not None:
+        encoding = sniffed
+    else:
+        declared = declared_match.group(1).decode("ascii") if declared_match else "utf-8"
+        encoding = _charset(declared, name)
+        if not _ascii_compatible(encoding):
+            # The declaration was readable as ASCII, so the bytes are not in the declared encoding.
             warnings.append(
-                f"the XML declaration says {declared} but the bytes are 8-bit; read as UTF-8"
+                f"the XML declaration says {quote(declared, 40)} but the bytes are 8-bit; read as UTF-8"
             )
             encoding = "utf-8"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        if encoding == "utf-8" and declared_match is None and not bom:
-            raise _bad_bytes(data, exc, name) from None
         raise _bad_bytes(data, exc, name, encoding) from None
+    if sniffed is not None:
+        warnings.extend(_contradiction(text, encoding, "byte order mark" if bom else "bytes"))
     return text, bom, encoding, warnings
 
 
-def _bad_bytes(
-    data: bytes, exc: UnicodeDecodeError, name: str, encoding: str = "utf-8"
-) -> OvfParseError:
+def _contradiction(text: str, encoding: str, evidence: str) -> list[str]:
+    """A warning when the declaration names another encoding than the one the bytes are in."""
+    match = _DECLARATION.match(text)
+    if match is None:
+        return []
+    declared = _TEXT_DECL_ENCODING.search(match.group(0))
+    if declared is None:
+        return []
+    try:
+        codec = codecs.lookup(declared.group(1)).name
+    except LookupError:
+        codec = declared.group(1).lower()
+    if _family(codec) == _family(encoding):
+        return []
+    return [
+        f"the XML declaration says {quote(declared.group(1), 40)} but the {evidence} say {encoding}; "
+        f"read as {encoding}"
+    ]
+
+
+def _bad_bytes(data: bytes, exc: UnicodeDecodeError, name: str, encoding: str = "utf-8") -> OvfParseError:
     prefix = data[: exc.start].decode(encoding, "replace")
     line, column = _position(prefix, len(prefix))
     return OvfParseError(
-        f"bytes are not valid {encoding}: {data[exc.start:exc.start + 4]!r}",
+        f"bytes are not valid {encoding}: {data[exc.start : exc.start + 4]!r}",
         source=name,
         line=line,
         column=column,
@@ -203,7 +333,7 @@ def _scan_prolog(text: str, name: str) -> tuple[str | None, int]:
         if item is None:
             break
         pos = item.end()
-    if text.startswith("<!DOCTYPE", pos) or text.startswith("<!doctype", pos):
+    if text.startswith(("<!DOCTYPE", "<!doctype"), pos):
         line, column = _position(text, pos)
         raise OvfSecurityError(
             "documents with a DOCTYPE are refused (no OVF needs a DTD or entities)",
@@ -214,44 +344,150 @@ def _scan_prolog(text: str, name: str) -> tuple[str | None, int]:
     return declaration, pos
 
 
+def _check_counts(payload: bytes, name: str, limits: Limits) -> None:
+    """Refuse more elements or nodes than the limits allow, before libxml2 builds a whole tree.
+
+    Every node takes at least 4 bytes (``<a/>``, `` a=""``, ``<?a?>``), so small inputs need no
+    count. Every element, comment and PI starts with ``<`` and every attribute or namespace
+    declaration has an ``=``, so byte counts bound the nodes of larger ones. Only when a bound is
+    over a limit (``<`` may be in comments, ``=`` in text) are the nodes counted exactly, by a pull
+    parse that stops one node past the limits.
+    """
+    if len(payload) <= _MIN_NODE_BYTES * min(limits.max_elements, limits.max_nodes):
+        return
+    opens = payload.count(b"<")
+    equals = payload.count(b"=")
+    if opens <= limits.max_elements and opens + equals <= limits.max_nodes:
+        return
+    closes = payload.count(b"</")
+    starts = opens - closes - payload.count(b"<!") - payload.count(b"<?")
+    if starts <= limits.max_elements and opens - closes + equals <= limits.max_nodes:
+        return
+    _count_exactly(payload, name, limits)
+
+
+def _count_exactly(payload: bytes, name: str, limits: Limits) -> None:
+    # The pull parser's tree is not pruned: it stops one node past the limits, so it never holds
+    # more than a document the limits accept would.
+    parser = etree.XMLPullParser(events=("start", "comment", "pi", "start-ns"), **_PARSER_OPTIONS)
+    parser.resolvers.add(_RefuseResolver())
+    elements = nodes = 0
+    for offset in range(0, len(payload), _CHUNK):
+        try:
+            parser.feed(payload[offset : offset + _CHUNK])
+        except etree.XMLSyntaxError:
+            return  # not well formed: the parse proper says where
+        for event, node in parser.read_events():
+            if not isinstance(node, etree._Element):
+                nodes += 1  # a namespace declaration
+                continue
+            nodes += 1
+            if event == "start":
+                elements += 1
+                nodes += len(node.attrib)
+                if elements > limits.max_elements:
+                    raise OvfSecurityError(
+                        f"more elements than the limit of {limits.max_elements}",
+                        source=name,
+                        line=_line(node),
+                    )
+            if nodes > limits.max_nodes:
+                raise OvfSecurityError(
+                    "more nodes (elements, attributes, namespace declarations, comments, processing "
+                    f"instructions) than the limit of {limits.max_nodes}",
+                    source=name,
+                    line=_line(node),
+                )
+
+
+def _line(node: etree._Element) -> int | None:
+    line = node.sourceline
+    return line if isinstance(line, int) else None
+
+
 def parse_bytes(data: bytes, name: str = "<bytes>", limits: Limits = DEFAULT_LIMITS) -> Parsed:
     """Parse untrusted bytes into an lxml tree, safely. Raises ``OvfParseError``/``OvfSecurityError``."""
-    if len(data) > limits.max_bytes:
-        raise OvfSecurityError(
-            f"input is larger than the limit of {limits.max_bytes} bytes", source=name
-        )
+    _check_size(len(data), name, limits)
     if not data.strip():
         raise OvfParseError("input is empty", source=name, line=1, column=1)
     text, bom, encoding, warnings = _decode(data, name)
+    payload = data if encoding == "utf-8" and not bom else text.encode("utf-8", "surrogatepass")
+    return _parse(text, payload, bom, encoding, warnings, name, limits)
+
+
+def parse_text(text: str, name: str = "<string>", limits: Limits = DEFAULT_LIMITS) -> Parsed:
+    """Parse an untrusted, already decoded document (a ``str``) into an lxml tree, safely.
+
+    The XML declaration does not say how to decode a ``str``; it names the encoding the document
+    is written back in (UTF-8 when it names one that cannot be, such as an EBCDIC code page).
+    """
+    payload = text.encode("utf-8", "surrogatepass")
+    _check_size(len(payload), name, limits)
+    if not text.strip():
+        raise OvfParseError("input is empty", source=name, line=1, column=1)
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+        payload = payload[3:]
+    warnings: list[str] = []
+    encoding = "utf-8"
+    match = _DECLARATION.match(text)
+    declared = _TEXT_DECL_ENCODING.search(match.group(0)) if match else None
+    if declared is not None:
+        encoding = _charset(declared.group(1), name)
+        if not _ascii_compatible(encoding) and _family(encoding) not in ("utf-16", "utf-32"):
+            warnings.append(
+                f"the XML declaration says {quote(declared.group(1), 40)}, which ovfkit does not write; "
+                "it will be written as UTF-8"
+            )
+            encoding = "utf-8"
+    return _parse(text, payload, bom, encoding, warnings, name, limits)
+
+
+def _parse(
+    text: str, payload: bytes, bom: bool, encoding: str, warnings: list[str], name: str, limits: Limits
+) -> Parsed:
+    if text.startswith("\ufeff"):
+        # libxml2 would skip this one as the BOM of the UTF-8 it is given, and the prolog scan with it
+        raise OvfParseError(
+            "the document starts with a second byte order mark", source=name, line=1, column=1
+        )
     declaration, prolog_end = _scan_prolog(text, name)
-    if encoding == "utf-8" and not bom:
-        payload = data
-    else:
-        payload = text.encode("utf-8", "surrogatepass")
+    _check_counts(payload, name, limits)
     try:
         root = etree.fromstring(payload, _parser())
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, name) from None
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise OvfSecurityError("documents with a DOCTYPE are refused", source=name, line=1)
+    doctype = getattr(docinfo, "doctype", "")  # lxml-stubs 0.5 do not know DocInfo.doctype
+    if doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise OvfSecurityError("documents with a DOCTYPE are refused", source=name, line=1, column=1)
     return Parsed(root, text, bom, encoding, declaration, prolog_end, warnings)
 
 
 _POSITION_SUFFIX = re.compile(r",? line \d+, column \d+\s*$")
+#: libxml2 messages that mean a hardening limit held, not that the document is malformed.
+_LIMIT_MESSAGES = (
+    "Resource limit exceeded",
+    "XML_PARSE_HUGE",
+    "Excessive depth",
+    "huge text node",
+    "too big",
+    "too long",
+    "Memory allocation failed",
+)
+_ENTITY_MESSAGES = ("entity reference loop", "amplification")
 
 
 def _syntax_error(exc: etree.XMLSyntaxError, name: str) -> OvfParseError:
-    message = _POSITION_SUFFIX.sub("", str(exc.msg or exc)).strip()
+    message = " ".join(_POSITION_SUFFIX.sub("", str(exc.msg or exc)).split())
     line, column = exc.position if exc.position else (None, None)
-    if "Excessive depth" in message or "xmlSAX2Characters: huge text node" in message:
+    if any(marker in message for marker in _LIMIT_MESSAGES):
         return OvfSecurityError(
-            f"document exceeds a parser limit: {message}", source=name, line=line, column=column
+            f"document exceeds a parser limit: {quote(message)}", source=name, line=line, column=column
         )
-    if "Detected an entity reference loop" in message or "amplification" in message:
+    if any(marker in message for marker in _ENTITY_MESSAGES):
         return OvfSecurityError(
-            f"entity expansion refused: {message}", source=name, line=line, column=column
+            f"entity expansion refused: {quote(message)}", source=name, line=line, column=column
         )
-    return OvfParseError(
-        f"not well-formed XML: {quote(message)}", source=name, line=line, column=column
-    )
+    return OvfParseError(f"not well-formed XML: {quote(message)}", source=name, line=line, column=column)

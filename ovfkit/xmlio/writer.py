@@ -122,6 +122,8 @@ class _Writer:
     def __init__(self, ovf_uri: str, bare_ovf: bool) -> None:
         self.out: list[str] = []
         self.ovf_uri = ovf_uri
+        # The envelope's own namespace is OVF whatever it is, as the reader took it.
+        self.families: dict[str | None, str] = {**FAMILY_OF, ovf_uri: "ovf"}
         self.bare_ovf = bare_ovf
         self.names_ok: set[str] = set()
         self.path: list[str] = []
@@ -157,13 +159,13 @@ class _Writer:
         if element and family == "ovf" and self.bare_ovf and "" not in scope.prefixes:
             return ""
         default = scope.prefixes.get("")
-        if element and default is not None and FAMILY_OF.get(default) == family:
+        if element and default is not None and self.families.get(default) == family:
             return ""
         for prefix, uri in scope.prefixes.items():
-            if prefix and FAMILY_OF.get(uri) == family:
+            if prefix and self.families.get(uri) == family:
                 return prefix
         for prefix, uri in new_decls:
-            if FAMILY_OF.get(uri) == family:
+            if self.families.get(uri) == family:
                 return prefix
         fresh: str = DEFAULT_PREFIX.get(family, family)
         taken = set(scope.prefixes) | {p for p, _ in new_decls}
@@ -183,7 +185,7 @@ class _Writer:
             return cache[key]
         uri = scope.uri_of(qname, element=True)
         local = qname.rpartition(":")[2]
-        family = FAMILY_OF.get(uri, "ovf" if uri == self.ovf_uri else None)
+        family = self.families.get(uri)
         spec = binding.children.get((family, local))
         if spec is None and family == "ovf":
             if binding.sections is not None and (local.endswith("Section") or local == "Section"):
@@ -204,7 +206,7 @@ class _Writer:
             return cache[key]
         uri = scope.uri_of(qname, element=False)
         local = qname.rpartition(":")[2]
-        family = FAMILY_OF.get(uri, "ovf" if uri == self.ovf_uri else None)
+        family = self.families.get(uri)
         spec = binding.attrs.get((family, local))
         cache[key] = spec
         return spec
@@ -710,7 +712,9 @@ def write_document(model: Envelope | Environment, *, encoding: str | None = None
     bare = False
     if isinstance(model, Envelope):
         namespace = model.namespace
-        if namespace is not None and FAMILY_OF.get(namespace) == "ovf":
+        if namespace is not None and (
+            FAMILY_OF.get(namespace) == "ovf" or namespace.startswith("http://schemas.dmtf.org/ovf/envelope")
+        ):
             ovf_uri = namespace
         if model.xml is not None:
             prefixes = dict(model.xml.ns)
