@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from ovfkit._version import __version__
 
 if TYPE_CHECKING:
+    from ovfkit import ova as ova
+    from ovfkit import ovirt as ovirt
     from ovfkit.api import dump as dump
     from ovfkit.api import dumps as dumps
     from ovfkit.api import load as load
@@ -31,9 +33,6 @@ if TYPE_CHECKING:
     from ovfkit.units import Units as Units
     from ovfkit.units import parse_units as parse_units
     from ovfkit.xmlio.safe import Limits as Limits
-
-    from ovfkit import ova as ova
-    from ovfkit import ovirt as ovirt
 
 #: Where each public name lives.
 _EXPORTS: dict[str, str] = {
