@@ -9,6 +9,7 @@ Compiled schemas are cached per process.
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import os
 import urllib.parse
 import warnings
@@ -71,9 +72,13 @@ _HOSTS = ("schemas.dmtf.org", "www.w3.org")
 
 
 def schemas_dir() -> Path:
-    """The folder holding the bundled XSDs: inside the installed package, else the source tree's."""
-    packaged = Path(__file__).resolve().parent.parent / "schemas"
-    if packaged.is_dir():
+    """The folder holding the bundled XSDs: inside the installed package, else the source tree's.
+
+    The wheel ships them as ``ovfkit/schemas`` (found through ``importlib.resources``); a source
+    checkout keeps them in the top-level ``schemas/``.
+    """
+    packaged = importlib.resources.files("ovfkit").joinpath("schemas")
+    if isinstance(packaged, Path) and packaged.is_dir():
         return packaged
     source_tree = Path(__file__).resolve().parents[2] / "schemas"
     if source_tree.is_dir():
