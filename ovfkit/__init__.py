@@ -32,6 +32,12 @@ if TYPE_CHECKING:
     from ovfkit.model import *  # noqa: F403
     from ovfkit.units import Units as Units
     from ovfkit.units import parse_units as parse_units
+    from ovfkit.validate.api import is_valid as is_valid
+    from ovfkit.validate.api import iter_diagnostics as iter_diagnostics
+    from ovfkit.validate.api import validate as validate
+    from ovfkit.validate.diagnostic import Diagnostic as Diagnostic
+    from ovfkit.validate.diagnostic import Severity as Severity
+    from ovfkit.validate.report import Report as Report
     from ovfkit.xmlio.safe import Limits as Limits
 
 #: Where each public name lives.
@@ -52,6 +58,12 @@ _EXPORTS: dict[str, str] = {
     "Units": "ovfkit.units",
     "parse_units": "ovfkit.units",
     "Limits": "ovfkit.xmlio.safe",
+    "validate": "ovfkit.validate.api",
+    "is_valid": "ovfkit.validate.api",
+    "iter_diagnostics": "ovfkit.validate.api",
+    "Diagnostic": "ovfkit.validate.diagnostic",
+    "Severity": "ovfkit.validate.diagnostic",
+    "Report": "ovfkit.validate.report",
 }
 
 _MODEL_NAMES = (

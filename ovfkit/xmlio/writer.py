@@ -183,8 +183,21 @@ class _Writer:
         cache = scope.cache
         if key in cache:
             return cache[key]
-        uri = scope.uri_of(qname, element=True)
         local = qname.rpartition(":")[2]
+        try:
+            uri = scope.uri_of(qname, element=True)
+        except OvfWriteError:
+            # The child declares its own prefix (``<rasd:X xmlns:rasd="...">``): the element
+            # carries the declaration, so the field is the one bound to that local name.
+            matches = {s.name: s for (_, name), s in binding.children.items() if name == local}
+            if len(matches) == 1:
+                spec = next(iter(matches.values()))
+            elif binding.sections is not None and local.endswith("Section"):
+                spec = binding.sections
+            else:
+                spec = None
+            cache[key] = spec
+            return spec
         family = self.families.get(uri)
         spec = binding.children.get((family, local))
         if spec is None and family == "ovf":

@@ -1,0 +1,122 @@
+"""XSD validation of a parsed tree against a bundled DMTF schema on libxml2, with the extension allowance.
+
+``validate_tree(root, key)`` checks the tree as written. With ``prune_foreign=True`` (the ``relaxed``
+profile) elements in namespaces the schema does not define (vendor sections such as ``vmw:...``,
+``vbox:Machine``, OVF 2 sections in a 1.x envelope) are removed from a copy before it is checked:
+DSP0243 lets such extensions exist, and the semantic rules check them instead. The copy keeps the
+source line numbers, so errors still point into the document. The tree passed in is never changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ovfkit.namespaces import Ns
+from ovfkit.schema.bundled import BUNDLED, lxml_schema
+
+__all__ = ["DMTF_NAMESPACES", "XsdError", "foreign_elements", "validate_tree"]
+
+#: Namespaces the bundled schemas define besides their own target namespace.
+DMTF_NAMESPACES = frozenset(
+    {
+        Ns.RASD.value,
+        Ns.VSSD.value,
+        Ns.SASD.value,
+        Ns.EPASD.value,
+        Ns.CIM.value,
+        Ns.XSI.value,
+        Ns.XML.value,
+        "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_BootConfigSetting",
+        "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_BootSourceSetting",
+        "http://www.w3.org/2000/09/xmldsig#",
+        "http://www.w3.org/2001/04/xmlenc#",
+        "http://www.w3.org/2009/xmlenc11#",
+    }
+)
+
+_ELEMENT = re.compile(r"Element '(\{[^}]*\}[^']+|[^'{]+)'")
+
+
+@dataclass(frozen=True, slots=True)
+class XsdError:
+    """One libxml2 validation error: source line, message, libxml2 error type and the element's Clark tag."""
+
+    line: int | None
+    message: str
+    kind: str
+    tag: str | None
+
+
+def _namespace(tag: str) -> str | None:
+    return tag[1:].partition("}")[0] if tag.startswith("{") else None
+
+
+def foreign_elements(root: Any, schema_namespace: str) -> list[Any]:
+    """The outermost elements whose namespace the schema does not define (never the root)."""
+    allowed = DMTF_NAMESPACES | {schema_namespace}
+    found: list[Any] = []
+    stack = [iter(root)]
+    while stack:
+        for el in stack[-1]:
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            uri = _namespace(tag)
+            if uri is not None and uri not in allowed:
+                found.append(el)
+                continue
+            stack.append(iter(el))
+            break
+        else:
+            stack.pop()
+    return found
+
+
+def _errors(schema: Any) -> list[XsdError]:
+    found: list[XsdError] = []
+    for entry in schema.error_log:
+        match = _ELEMENT.search(entry.message)
+        found.append(
+            XsdError(entry.line or None, entry.message, entry.type_name, match.group(1) if match else None)
+        )
+    return found
+
+
+def validate_tree(root: Any, key: str, *, prune_foreign: bool = False) -> list[XsdError]:
+    """Validate a tree against the bundled schema ``key``; return its errors (empty when valid).
+
+    With ``prune_foreign`` a document that fails is checked again without its foreign-namespace
+    elements (on a copy), and the errors of that check are returned.
+    """
+    schema = lxml_schema(key)
+    if schema.validate(root):
+        return []
+    errors = _errors(schema)
+    if not prune_foreign:
+        return errors
+    namespace = BUNDLED[key].namespace
+    if not foreign_elements(root, namespace):
+        return errors
+    pruned = copy.deepcopy(root)
+    for el in foreign_elements(pruned, namespace):
+        parent = el.getparent()
+        if parent is not None:
+            _remove_keeping_tail(parent, el)
+    if schema.validate(pruned):
+        return []
+    return _errors(schema)
+
+
+def _remove_keeping_tail(parent: Any, el: Any) -> None:
+    """Remove an element; its tail text joins the previous sibling's tail (or the parent's text)."""
+    tail = el.tail
+    if tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)

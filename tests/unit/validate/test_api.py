@@ -1,0 +1,293 @@
+"""``validate``, ``is_valid``, ``iter_diagnostics``: inputs, profiles, hostile input, threat-model faults."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+
+import ovfkit
+from ovfkit.validate import ValidationUsageError, is_valid, iter_diagnostics, validate
+from ovfkit.xmlio.safe import Limits
+from tests.unit.validate.documents import OVIRT, VALID, changed, line_of
+
+DATA = VALID.encode("utf-8")
+
+
+def codes_at(data: bytes, **options: object) -> list[tuple[str, int | None]]:
+    return [(d.code, d.line) for d in validate(data, **options).diagnostics]  # type: ignore[arg-type]
+
+
+# -- inputs -----------------------------------------------------------------------------------
+
+
+def test_valid_document_from_every_kind_of_source(tmp_path: Path) -> None:
+    path = tmp_path / "vm.ovf"
+    path.write_bytes(DATA)
+    for source in (DATA, VALID, str(path), path, io.BytesIO(DATA)):
+        report = validate(source)
+        assert report.ok and report.diagnostics == (), source
+    report = validate(path)
+    assert (report.file, report.dialect, report.ovf_version, report.schema) == (
+        str(path),
+        "vmware",
+        "1.x",
+        "dsp8023_1.1.1",
+    )
+    assert is_valid(path)
+    assert list(iter_diagnostics(path)) == []
+
+
+def test_a_loaded_model_is_validated_as_it_writes() -> None:
+    model = ovfkit.loads(changed('ovf:fileRef="file1"', 'ovf:fileRef="file9"'))
+    report = validate(model)
+    assert report.file == "<model>"
+    assert ("R101", 8) in [(d.code, d.line) for d in report.diagnostics]
+    assert validate(model, name="edited.ovf").file == "edited.ovf"
+
+
+def test_environment_documents_are_checked_against_dsp8027() -> None:
+    env = (
+        b'<?xml version="1.0"?>\n<Environment xmlns="http://schemas.dmtf.org/ovf/environment/1" '
+        b'xmlns:oe="http://schemas.dmtf.org/ovf/environment/1" oe:id="vm">\n'
+        b'  <PropertySection>\n    <Property oe:key="a" oe:value="1"/>\n  </PropertySection>\n'
+        b"</Environment>\n"
+    )
+    report = validate(env)
+    assert report.ok and report.schema == "dsp8027_1.1.0" and report.dialect == "environment"
+    broken = env.replace(b"<PropertySection>", b"<PropertySection><Bogus/>")
+    assert [d.code for d in validate(broken).diagnostics] == ["S001"]
+
+
+def test_missing_file_and_misuse_raise() -> None:
+    with pytest.raises(ovfkit.OvfParseError, match="no such file"):
+        validate("does/not/exist.ovf")
+    with pytest.raises(ValidationUsageError, match="unknown validation profile 'lenient'"):
+        validate(DATA, profile="lenient")
+    with pytest.raises(ValidationUsageError):
+        validate(DATA, select="Q")
+
+
+def test_select_skips_the_xsd_when_no_s_code_is_selected() -> None:
+    data = changed('<OperatingSystemSection ovf:id="101">', '<OperatingSystemSection ovf:id="-100">')
+    assert [d.code for d in validate(data).diagnostics] == ["S004"]
+    assert validate(data, select="R").diagnostics == ()
+    assert validate(data, ignore="S004").diagnostics == ()
+
+
+# -- unreadable and hostile input -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "line"),
+    [
+        (b"", "X001", 1),
+        (b"<Envelope", "X001", 1),
+        (DATA[: len(DATA) // 2], "X001", None),
+        (b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaa">]>\n<Envelope/>', "X002", 2),
+        (
+            b'<?xml version="1.0"?>\n<!DOCTYPE x SYSTEM "file:///etc/passwd">\n<x>&xxe;</x>',
+            "X002",
+            2,
+        ),
+        (codecs.BOM_UTF16_LE + '<!DOCTYPE x [<!ENTITY a "b">]><x/>'.encode("utf-16-le"), "X002", 1),
+        (b'<?xml version="1.0" encoding="UTF-7"?>\n<x/>', "X002", 1),
+        (
+            b'<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1">'
+            + b"<a>" * 200
+            + b"</a>" * 200
+            + b"</Envelope>",
+            "X002",
+            1,
+        ),
+        (gzip.compress(DATA), "X005", 1),
+        (b"<x>\xff</x>", "X004", 1),
+        (b'<?xml version="1.0" encoding="x-nonsense"?><x/>', "X004", 1),
+        (b"<root xmlns='http://example.com/'/>", "X003", 1),
+    ],
+)
+def test_unreadable_input_is_one_x_error(data: bytes, code: str, line: int | None) -> None:
+    report = validate(data)
+    assert not report.ok
+    assert [d.code for d in report.diagnostics] == [code]
+    if line is not None:
+        assert report.diagnostics[0].line == line
+    assert len(report.diagnostics[0].message) <= 300
+
+
+def test_limits_are_respected() -> None:
+    report = validate(DATA, limits=Limits(max_bytes=100))
+    assert [d.code for d in report.diagnostics] == ["X002"]
+
+
+def test_utf16_document_validates_like_utf8() -> None:
+    data = VALID.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    assert validate(data).ok
+
+
+def test_ova_packages_validate_their_descriptor(tmp_path: Path) -> None:
+    import tarfile
+
+    path = tmp_path / "app.ova"
+    bad = changed('ovf:fileRef="file1"', 'ovf:fileRef="file9"')
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as archive:
+        info = tarfile.TarInfo("vm.ovf")
+        info.size = len(bad)
+        archive.addfile(info, io.BytesIO(bad))
+    report = validate(path)
+    assert report.file == f"{path}!vm.ovf"
+    assert ("R101", 8) in [(d.code, d.line) for d in report.diagnostics]
+    junk = tmp_path / "junk.ova"
+    junk.write_bytes(b"not a tar archive" * 40)
+    assert [d.code for d in validate(junk).diagnostics] == ["X003"]
+
+
+# -- profiles ---------------------------------------------------------------------------------
+
+
+def test_relaxed_allows_vendor_sections_that_strict_rejects() -> None:
+    section = '<vmw:IpAssignmentSection ovf:required="false"><Info>IP</Info></vmw:IpAssignmentSection>'
+    data = changed("  <DiskSection>", f"  {section}\n  <DiskSection>")
+    assert validate(data).ok
+    strict = validate(data, profile="strict")
+    assert [(d.code, d.line) for d in strict.diagnostics] == [("S001", 6)]
+    assert "vmw:IpAssignmentSection" in strict.diagnostics[0].message
+
+
+def test_relaxed_still_finds_errors_hidden_behind_a_vendor_element() -> None:
+    data = changed(
+        "        <rasd:AllocationUnits>hertz * 10^6</rasd:AllocationUnits>",
+        "        <vmw:Hint>x</vmw:Hint>\n        <rasd:Bogus>1</rasd:Bogus>",
+    )
+    found = validate(data).diagnostics
+    assert [(d.code, d.line) for d in found] == [("S001", line_of(data, "<rasd:Bogus>"))]
+    assert "rasd:Bogus" in found[0].message
+
+
+def test_ovirt_flavour_has_no_schema_and_gets_o_rules() -> None:
+    data = OVIRT.encode()
+    relaxed = validate(data)
+    assert relaxed.dialect == "ovirt" and relaxed.schema is None
+    assert [d.code for d in relaxed.diagnostics] == ["S006"]
+    assert [d.code for d in validate(data, profile="ovirt").diagnostics] == ["S006"]
+    assert [d.code for d in validate(data, profile="strict").diagnostics] == ["S005"]
+
+
+# -- the semantic faults of the threat model --------------------------------------------------
+
+
+UNITS = "        <rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits>"
+QUANTITY = "        <rasd:VirtualQuantity>1024</rasd:VirtualQuantity>"
+
+
+@pytest.mark.parametrize(
+    ("units", "code"), [("block", "H101"), ("byte + 2^10", "H101"), ("byte * 2^4294967296", "H103")]
+)
+def test_malformed_allocation_units(units: str, code: str) -> None:
+    data = changed(UNITS, f"        <rasd:AllocationUnits>{units}</rasd:AllocationUnits>")
+    assert codes_at(data, select="H101,H103") == [(code, line_of(data, units))]
+    capacity = changed('ovf:capacityAllocationUnits="byte * 2^30"', f'ovf:capacityAllocationUnits="{units}"')
+    assert codes_at(capacity, select="H101,H103") == [(code, 8)]
+
+
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [("-1", "H102"), ("1_000", "H102"), ("12.0", "H102"), ("١٠٢٤", "H102"), ("9" * 5000, "H103")],
+)
+def test_numbers_that_are_not_unsigned_long(number: str, code: str) -> None:
+    data = changed(QUANTITY, f"        <rasd:VirtualQuantity>{number}</rasd:VirtualQuantity>")
+    found = validate(data, select="H102,H103").diagnostics
+    assert [(d.code, d.line) for d in found] == [(code, line_of(data, f">{number}<"))]
+    assert len(found[0].message) < 300
+    capacity = changed('ovf:capacity="1"', f'ovf:capacity="{number}"')
+    assert codes_at(capacity, select="H102,H103") == [(code, 8)]
+    size = changed('ovf:size="1048576"', f'ovf:size="{number}"')
+    assert codes_at(size, select="H102,H103") == [(code, 4)]
+
+
+def test_sizes_that_overflow_2_to_the_64() -> None:
+    data = changed('ovf:size="1048576"', 'ovf:size="18446744073709551616"')
+    assert codes_at(data, select="H103") == [("H103", 4)]
+    data = changed(QUANTITY, "        <rasd:VirtualQuantity>17592186044416</rasd:VirtualQuantity>")
+    assert codes_at(data, select="H103") == [("H103", line_of(data, "17592186044416"))]
+    huge = "18446744073709551616"
+    data = changed(QUANTITY, f"        <rasd:Reservation>{huge}</rasd:Reservation>\n{QUANTITY}")
+    assert codes_at(data, select="H103") == [("H103", line_of(data, huge))]
+
+
+def test_unknown_resource_type_with_and_without_required_false() -> None:
+    required = changed(
+        "<rasd:ResourceType>10</rasd:ResourceType>", "<rasd:ResourceType>35</rasd:ResourceType>"
+    )
+    assert codes_at(required, select="H104,H105") == [("H104", line_of(required, ">35<"))]
+    optional = required.replace(
+        b"      <Item>\n        <rasd:Address>00:50",
+        b'      <Item ovf:required="false">\n        <rasd:Address>00:50',
+    )
+    assert codes_at(optional, select="H104,H105") == [("H105", line_of(optional, ">35<"))]
+
+
+def test_unknown_required_section() -> None:
+    data = changed(
+        "  <DiskSection>",
+        '  <ext:ToolsSection xmlns:ext="urn:example"><Info>x</Info></ext:ToolsSection>\n  <DiskSection>',
+    )
+    assert codes_at(data, select="S104") == [("S104", 6)]
+
+
+@pytest.mark.parametrize(
+    ("mac", "code"),
+    [
+        ("00:50:56:zz:02:03", "N102"),
+        ("0050.56", "N102"),
+        ("ff:ff:ff:ff:ff:ff", "N103"),
+        ("00-00-00-00-00-00", "N104"),
+    ],
+)
+def test_bad_mac_addresses(mac: str, code: str) -> None:
+    data = changed("<rasd:Address>00:50:56:01:02:03</rasd:Address>", f"<rasd:Address>{mac}</rasd:Address>")
+    assert codes_at(data, select="N") == [(code, line_of(data, mac))]
+
+
+def test_property_reference_to_an_undefined_property() -> None:
+    data = changed('ovf:capacity="1"', 'ovf:capacity="${nothing}"')
+    assert codes_at(data, select="P,H") == [("P101", 8)]
+
+
+@pytest.mark.parametrize(
+    ("href", "code"),
+    [
+        ("/etc/passwd", "K101"),
+        ("C:\\\\disks\\\\disk1.vmdk", "K101"),
+        ("file:///etc/passwd", "K101"),
+        ("https://example.com/disk1.vmdk", "K102"),
+        ("../../etc/passwd", "K103"),
+        ("%2e%2e/disk1.vmdk", "K103"),
+        ("*.vmdk", "K104"),
+        ("disk&#9;1.vmdk", "K105"),
+        ("cafe\u0301.vmdk", "K105"),
+        ("disks\\disk1.vmdk", "K105"),
+        ("", "K105"),
+    ],
+)
+def test_hrefs_that_leave_the_package(href: str, code: str) -> None:
+    data = changed('ovf:href="disk1.vmdk"', f'ovf:href="{href}"')
+    assert (code, 4) in codes_at(data, select="K")
+
+
+def test_dangling_references_parent_cycles_duplicates_and_configurations() -> None:
+    data = changed("<rasd:Parent>3</rasd:Parent>", "<rasd:Parent>4</rasd:Parent>")
+    assert ("R105", line_of(data, "<rasd:Parent>4")) in codes_at(data, select="R")
+    data = changed("<rasd:InstanceID>5</rasd:InstanceID>", "<rasd:InstanceID>4</rasd:InstanceID>")
+    assert codes_at(data, select="R106") == [("R106", 64)]
+    assert validate(data, select="R106").diagnostics[0].path == (
+        "/Envelope/VirtualSystem/VirtualHardwareSection/Item[5]/rasd:InstanceID"
+    )
+    data = changed(
+        "      <Item>\n        <rasd:AllocationUnits>byte",
+        '      <Item ovf:configuration="big">\n        <rasd:AllocationUnits>byte',
+    )
+    assert codes_at(data, select="R107") == [("R107", line_of(data, 'configuration="big"'))]
