@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     from ovfkit.api import loads as loads
     from ovfkit.dialects import detect_dialect as detect_dialect
     from ovfkit.dialects import ovf_version as ovf_version
+    from ovfkit.diff.api import diff as diff
+    from ovfkit.diff.errors import OvfDiffError as OvfDiffError
+    from ovfkit.diff.model import Change as Change
+    from ovfkit.diff.model import HardwareDiff as HardwareDiff
+    from ovfkit.diff.model import Scope as Scope
+    from ovfkit.diff.model import SystemDiff as SystemDiff
+    from ovfkit.diff.snapshots import diff_snapshots as diff_snapshots
     from ovfkit.errors import OvfError as OvfError
     from ovfkit.errors import OvfParseError as OvfParseError
     from ovfkit.errors import OvfSecurityError as OvfSecurityError
@@ -64,6 +71,13 @@ _EXPORTS: dict[str, str] = {
     "Diagnostic": "ovfkit.validate.diagnostic",
     "Severity": "ovfkit.validate.diagnostic",
     "Report": "ovfkit.validate.report",
+    "diff": "ovfkit.diff.api",
+    "HardwareDiff": "ovfkit.diff.model",
+    "Change": "ovfkit.diff.model",
+    "SystemDiff": "ovfkit.diff.model",
+    "Scope": "ovfkit.diff.model",
+    "OvfDiffError": "ovfkit.diff.errors",
+    "diff_snapshots": "ovfkit.diff.snapshots",
 }
 
 _MODEL_NAMES = (

@@ -143,6 +143,14 @@ def _extension_text(item: ResourceItem, local_name: str) -> str | None:
     return None
 
 
+def _without_overridden(items: list[ResourceItem]) -> list[ResourceItem]:
+    """Drop the unlimited Items that a profile's own Item with the same InstanceID replaces."""
+    overridden = {item.instance_id for item in items if item.configuration and item.instance_id is not None}
+    if not overridden:
+        return items
+    return [item for item in items if item.configuration or item.instance_id not in overridden]
+
+
 def _applies(item: ResourceItem, profile: str | None) -> bool:
     if item.bound not in (None, "normal"):
         return False
@@ -249,7 +257,7 @@ def hardware(envelope: Envelope, system: str | int | None = None, profile: str |
     hardware_section = vs.section(VirtualHardwareSection)
     items: list[ResourceItem] = []
     if isinstance(hardware_section, VirtualHardwareSection):
-        items = [i for i in hardware_section.all_items if _applies(i, profile)]
+        items = _without_overridden([i for i in hardware_section.all_items if _applies(i, profile)])
     by_id = {item.instance_id: item for item in items if item.instance_id is not None}
     disk_descs = _disk_sections(envelope)
     files: dict[str, File] = {}

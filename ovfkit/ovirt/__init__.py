@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ovfkit.dialects import OVIRT_DIALECTS as _OVIRT_DIALECTS
 from ovfkit.dialects import detect_dialect as _detect_dialect
+from ovfkit.diff.snapshots import SnapshotChainDiff, diff_snapshots
 from ovfkit.ovirt.address import DeviceAddress
 from ovfkit.ovirt.devices import OvirtDevice, ovirt_devices
 from ovfkit.ovirt.disks import OvirtDisk, ovirt_disks
@@ -60,6 +61,7 @@ __all__ = [
     "OvirtDevice",
     "OvirtDisk",
     "Snapshot",
+    "SnapshotChainDiff",
     "SnapshotStatus",
     "SnapshotType",
     "UsbPolicy",
@@ -67,6 +69,7 @@ __all__ = [
     "VmType",
     "VolumeFormat",
     "VolumeType",
+    "diff_snapshots",
     "flavour",
     "load_snapshots",
     "oldest_first",
