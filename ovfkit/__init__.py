@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from ovfkit.api import dumps as dumps
     from ovfkit.api import load as load
     from ovfkit.api import loads as loads
+    from ovfkit.convert import OvfJsonError as OvfJsonError
+    from ovfkit.convert import from_json as from_json
+    from ovfkit.convert import json_schema as json_schema
+    from ovfkit.convert import to_json as to_json
+    from ovfkit.convert import to_summary as to_summary
     from ovfkit.dialects import detect_dialect as detect_dialect
     from ovfkit.dialects import ovf_version as ovf_version
     from ovfkit.diff.api import diff as diff
@@ -78,6 +83,11 @@ _EXPORTS: dict[str, str] = {
     "Scope": "ovfkit.diff.model",
     "OvfDiffError": "ovfkit.diff.errors",
     "diff_snapshots": "ovfkit.diff.snapshots",
+    "to_json": "ovfkit.convert",
+    "from_json": "ovfkit.convert",
+    "json_schema": "ovfkit.convert",
+    "to_summary": "ovfkit.convert",
+    "OvfJsonError": "ovfkit.convert",
 }
 
 _MODEL_NAMES = (

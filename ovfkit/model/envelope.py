@@ -162,7 +162,13 @@ class VirtualSystemCollection(_ContentBase):
 
     xsd_type = "VirtualSystemCollection_Type"
     kind: Literal["VirtualSystemCollection"] = "VirtualSystemCollection"
-    contents: Annotated[list[Content], Child("Content", polymorphic="content")] = Field(default_factory=list)
+    # The member types are spelled out (not the ``Content`` alias below) so that pydantic resolves the
+    # annotation when the class is created: with deferred schema building, a forward reference would
+    # leave this field without its binding metadata and nested content would not be read.
+    contents: Annotated[
+        list[Annotated[VirtualSystem | VirtualSystemCollection, Field(discriminator="kind")]],
+        Child("Content", polymorphic="content"),
+    ] = Field(default_factory=list)
 
 
 Content = Annotated[VirtualSystem | VirtualSystemCollection, Field(discriminator="kind")]
@@ -231,6 +237,3 @@ class Envelope(OvfModel):
             else:
                 stack[0:0] = list(current.contents)
         return found
-
-
-

@@ -1,0 +1,77 @@
+"""Benchmark the JSON form: ``python -m bench.bench_json [--items N] [--repeats N]``.
+
+OVF -> JSON text (``to_json`` of a loaded model) and JSON -> model (``from_json``) on the generated
+descriptor, as ratios to ``lxml.etree.fromstring`` of the same XML bytes, timed alternately with it
+(medians of the per-repeat ratios). The breakdown lines show where ``from_json`` spends its time: the
+strict pydantic validation and the XML writability check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+from pathlib import Path
+
+import ovfkit
+from bench.common import measure, raw_parse
+from bench.generate import descriptor
+from ovfkit.convert import _adapter, check_writable, from_json, to_json, to_summary
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "corpus" / "ovirt" / "rhv-rest-api-guide-snapshot-all-content.ovf"
+
+
+def _validate_only(text: str) -> object:
+    """Strict pydantic validation alone, with the collector off as ``from_json`` has it."""
+    gc.disable()
+    try:
+        return _adapter().validate_json(text, strict=True)
+    finally:
+        gc.enable()
+
+
+def main() -> None:
+    """Print the benchmark report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", type=int, default=5000)
+    parser.add_argument("--disks", type=int, default=500)
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    data = descriptor(args.items, args.disks)
+    model = ovfkit.loads(data)
+    text = to_json(model)
+    print(
+        f"generated descriptor: {args.items} Items, {args.disks} Disks, {len(data):,} bytes of XML, "
+        f"{len(text):,} bytes of JSON"
+    )
+    floor = lambda: raw_parse(data)  # noqa: E731
+    results = [
+        measure("OVF -> JSON text (to_json, loaded)", lambda: to_json(model), floor, args.repeats, 1.5),
+        measure("  to_json(indent=2)", lambda: to_json(model, indent=2), floor, args.repeats),
+        measure("JSON -> model (from_json)", lambda: from_json(text), floor, args.repeats, 4.0),
+        measure("  of which strict validation", lambda: _validate_only(text), floor, args.repeats),
+        measure(
+            "  of which the writability check",
+            lambda: check_writable(model, scan_characters=False),
+            floor,
+            args.repeats,
+        ),
+        measure("summary (to_summary)", lambda: to_summary(model), floor, args.repeats),
+    ]
+    if SEED.is_file():
+        seed = SEED.read_bytes()
+        seed_model = ovfkit.loads(seed)
+        seed_text = to_json(seed_model)
+        seed_floor = lambda: raw_parse(seed)  # noqa: E731
+        results.append(
+            measure(f"to_json {SEED.name}", lambda: to_json(seed_model), seed_floor, args.repeats * 20)
+        )
+        results.append(
+            measure(f"from_json {SEED.name}", lambda: from_json(seed_text), seed_floor, args.repeats * 20)
+        )
+    for result in results:
+        print(result.line())
+
+
+if __name__ == "__main__":
+    main()
