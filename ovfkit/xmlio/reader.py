@@ -603,6 +603,58 @@ class _Reader:
         return _make_node(self.qname(el, tag, scope_el), uri, declared, attrs, children, gaps, el.sourceline)
 
 
+def _epilog(text: str, after: list[Any]) -> list[Any]:
+    """The comments, PIs and whitespace after the root, read from the text exactly as written.
+
+    The text is scanned backwards from its end (only comments, PIs and whitespace may follow the
+    root); when that does not account for every node lxml saw after the root, they are laid out
+    one per line instead.
+    """
+    items: list[Any] = []
+    end = len(text)
+    while end > 0:
+        stripped = len(text[:end].rstrip(" \t\r\n"))
+        if stripped < end:
+            items.append(text[stripped:end].replace("\r\n", "\n"))
+            end = stripped
+            continue
+        if text.endswith("-->", 0, end):
+            start = text.rfind("<!--", 0, end - 3)
+            if start < 0:
+                break
+            items.append(_make_comment(text[start + 4 : end - 3]))
+            end = start
+        elif text.endswith("?>", 0, end):
+            start = text.rfind("<?", 0, end - 2)
+            if start < 0:
+                break
+            body = text[start + 2 : end - 2]
+            target, _, rest = body.partition(" ")
+            items.append(_make_pi(target, rest.lstrip()))
+            end = start
+        else:
+            break
+    items.reverse()
+    nodes = [item for item in items if not isinstance(item, str)]
+    def same(node: Any, seen: Any) -> bool:
+        if isinstance(node, Comment):
+            return bool(seen.tag is _COMMENT and node.text == (seen.text or ""))
+        return bool(seen.tag is not _COMMENT and node.target == getattr(seen, "target", ""))
+
+    if len(nodes) == len(after) and all(same(n, a) for n, a in zip(nodes, after, strict=True)):
+        return items
+    fallback: list[Any] = []
+    for node in after:
+        fallback.append("\n")
+        if node.tag is _COMMENT:
+            fallback.append(_make_comment(node.text or ""))
+        else:
+            fallback.append(_make_pi(getattr(node, "target", ""), node.text or ""))
+    if text.endswith("\n") or after:
+        fallback.append("\n")
+    return fallback
+
+
 def _document(parsed: Parsed) -> Document:
     """The BOM, declaration, and the comments, PIs and whitespace around the root."""
     text = parsed.text
@@ -627,16 +679,7 @@ def _document(parsed: Parsed) -> Document:
             prolog.append(text[pos:stop].replace("\r\n", "\n"))
             pos = stop
     root = parsed.root
-    after = list(root.itersiblings())
-    epilog: list[Any] = []
-    for node in after:
-        epilog.append("\n")
-        if node.tag is _COMMENT:  # type: ignore[comparison-overlap]  # lxml gives comments this tag
-            epilog.append(_make_comment(node.text or ""))
-        else:
-            epilog.append(_make_pi(getattr(node, "target", ""), node.text or ""))
-    if text.endswith("\n") or after:
-        epilog.append("\n")
+    epilog = _epilog(text, list(root.itersiblings()))
     newline = "\n"
     if "\r" in text and text.count("\r\n") == text.count("\n"):
         newline = "\r\n"

@@ -530,7 +530,8 @@ class _Writer:
                 continue
             value = data[name]
             if kind in (_LEAF, _MODEL):
-                if value is None:
+                if value is None and not (kind == _LEAF and special and str(index) in lexical):
+                    # removed; an untypeable leaf (None with its text kept) is still written
                     out[-1] = gap_after
                     continue
             else:
