@@ -17,11 +17,14 @@ from __future__ import annotations
 import codecs
 import contextlib
 import copy
+import enum
 import functools
 import gc
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -118,13 +121,36 @@ def to_json(model: Model, *, indent: int | None = None) -> str:
             indent=indent, exclude_none=True, serialize_as_any=True, warnings="error"
         )
     except PydanticSerializationError as exc:
-        raise OvfWriteError(f"the model cannot be written as JSON: {quote(str(exc), 300)}") from None
+        if "depth" not in str(exc):
+            raise OvfWriteError(f"the model cannot be written as JSON: {quote(str(exc), 300)}") from None
+        # Nesting deeper than pydantic serializes (about 80 elements) but within what the loader reads.
+        separators = (",", ":") if indent is None else (",", ": ")
+        body = json.dumps(_plain(model), ensure_ascii=False, indent=indent, separators=separators)
     if indent is None:
         return f'{{"ovfkit":"{FORMAT_VERSION}","kind":"{kind}","document":{body}}}'
     pad = " " * indent
     # JSON text never has a raw newline inside a string, so re-indenting the body is a replace.
     body = body.replace("\n", "\n" + pad)
     return f'{{\n{pad}"ovfkit": "{FORMAT_VERSION}",\n{pad}"kind": "{kind}",\n{pad}"document": {body}\n}}'
+
+
+def _plain(value: Any) -> Any:
+    """The JSON data pydantic writes for a model (None left out), built by plain recursion."""
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        out = {}
+        for key, item in value.__dict__.items():
+            info = fields.get(key)
+            if info is not None and not info.exclude and item is not None:
+                out[key] = _plain(item)
+        return out
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 @contextlib.contextmanager
@@ -164,12 +190,88 @@ def from_json(text: str | bytes, *, source: str | None = None, limits: Limits = 
         try:
             wrapped = _adapter().validate_json(text, strict=True)
         except ValidationError as exc:
-            raise _validation_error(exc, text, name) from None
+            first = exc.errors(include_url=False, include_context=False)[0]
+            if first["type"] != "json_invalid" or "recursion limit" not in first["msg"]:
+                raise _validation_error(exc, text, name) from None
+            wrapped = _validate_in_pieces(text, name)
         except (ValueError, RecursionError) as exc:
             raise OvfJsonError(f"cannot read the JSON: {quote(str(exc), 200)}", source=name) from None
     model = wrapped.document
     check_writable(model, limits=limits, source=name, scan_characters=_may_hold_illegal_characters(text))
     return model
+
+
+# -- JSON nested deeper than pydantic's JSON parser reads in one piece -----------------------------
+
+#: JSON nesting (objects and arrays) validated in one piece; pydantic's JSON parser stops at 200.
+_PIECE_DEPTH = 96
+#: The objects that nest (generic elements, collections) and the list field their nesting goes through.
+_NESTING = {"element": "children", "VirtualSystemCollection": "contents"}
+
+
+@dataclass
+class _Piece:
+    """A part of a deep JSON document validated on its own: the document, or a list cut out of it."""
+
+    data: Any
+    prefix: list[str | int]  # JSON path of this piece in the whole document
+    parent: int = -1  # the piece holding the object the list was cut from
+    where: list[str | int] = dataclass_field(default_factory=list)  # that object's path in its piece
+    field: str = ""
+    kind: str = ""
+
+
+@functools.lru_cache(maxsize=2)
+def _list_adapter(kind: str) -> TypeAdapter[Any]:
+    from ovfkit.model.base import Extension
+    from ovfkit.model.envelope import Content
+
+    return TypeAdapter(list[Extension] if kind == "element" else list[Content])
+
+
+def _cut(data: Any, depth: int, path: list[str | int], index: int, pieces: list[_Piece]) -> None:
+    """Move the nesting lists of objects deeper than ``_PIECE_DEPTH`` into pieces of their own."""
+    if isinstance(data, dict):
+        kind = data.get("kind")
+        nesting = _NESTING.get(kind) if isinstance(kind, str) else None
+        for key, value in data.items():
+            if key == nesting and depth >= _PIECE_DEPTH and isinstance(value, list) and value:
+                data[key] = []
+                prefix = [*pieces[index].prefix, *path, key]
+                pieces.append(_Piece(value, prefix, index, list(path), key, str(kind)))
+                _cut(value, 0, [], len(pieces) - 1, pieces)
+            else:
+                _cut(value, depth + 1, [*path, key], index, pieces)
+    elif isinstance(data, list):
+        for position, value in enumerate(data):
+            _cut(value, depth + 1, [*path, position], index, pieces)
+
+
+def _validate_in_pieces(text: str | bytes, name: str) -> Any:
+    """Strictly validate deeply nested JSON by cutting it into pieces and joining the models."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise OvfJsonError("the JSON nests deeper than ovfkit reads", source=name) from None
+    except ValueError as exc:
+        raise OvfJsonError(f"not valid JSON: {quote(str(exc), 200)}", source=name) from None
+    pieces = [_Piece(data, [])]
+    _cut(data, 0, [], 0, pieces)
+    built: list[Any] = []
+    for index, piece in enumerate(pieces):
+        piece_text = json.dumps(piece.data, ensure_ascii=False)
+        adapter = _adapter() if index == 0 else _list_adapter(piece.kind)
+        try:
+            value = adapter.validate_json(piece_text, strict=True)
+        except ValidationError as exc:
+            raise _validation_error(exc, piece_text, name, piece.prefix, piece.data) from None
+        built.append(value)
+        if index:
+            holder = built[piece.parent]
+            for step in piece.where:
+                holder = holder[step] if isinstance(step, int) else getattr(holder, step)
+            holder.__dict__[piece.field] = value  # no re-validation: the value was just validated
+    return built[0]
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -191,17 +293,21 @@ def json_path(parts: list[str | int]) -> str:
     return "".join(out)
 
 
-def _data_path(loc: tuple[str | int, ...], text: str | bytes) -> str:
+_UNPARSED = object()
+
+
+def _data_path(loc: tuple[str | int, ...], text: str | bytes, prefix: list[str | int], data: Any) -> str:
     """The JSON path of a pydantic error location: the union tags pydantic adds are left out.
 
     The location is walked along the JSON data itself: a step that is not a key or index of the
     value reached so far is a union tag (``DiskSection``, ``element``), not part of the path.
     """
-    try:
-        data: Any = json.loads(text)
-    except (ValueError, RecursionError):
-        return json_path([p for p in loc if isinstance(p, int) or not p[:1].isupper()])
-    parts: list[str | int] = []
+    if data is _UNPARSED:
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            return json_path([*prefix, *(p for p in loc if isinstance(p, int) or not p[:1].isupper())])
+    parts: list[str | int] = list(prefix)
     for step in loc:
         in_dict = isinstance(data, dict) and isinstance(step, str) and step in data
         in_list = isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data)
@@ -229,7 +335,13 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _validation_error(exc: ValidationError, text: str | bytes, name: str) -> OvfJsonError:
+def _validation_error(
+    exc: ValidationError,
+    text: str | bytes,
+    name: str,
+    prefix: list[str | int] | None = None,
+    data: Any = _UNPARSED,
+) -> OvfJsonError:
     errors = exc.errors(include_url=False, include_context=False)
     first = errors[0]
     kind = first["type"]
@@ -240,7 +352,11 @@ def _validation_error(exc: ValidationError, text: str | bytes, name: str) -> Ovf
         line = int(found.group(1)) if found else None
         column = int(found.group(2)) if found else None
         return OvfJsonError(f"not valid JSON: {message}", source=name, line=line, column=column)
-    if not loc and kind in ("union_tag_invalid", "union_tag_not_found", "model_attributes_type", "dict_type"):
+    if (
+        not loc
+        and not prefix
+        and kind in ("union_tag_invalid", "union_tag_not_found", "model_attributes_type", "dict_type")
+    ):
         given = first.get("input")
         tag = given.get("kind") if isinstance(given, dict) else None
         if tag == "summary":
@@ -261,7 +377,7 @@ def _validation_error(exc: ValidationError, text: str | bytes, name: str) -> Ovf
         return OvfJsonError(
             f'"kind" must be "envelope" or "environment", {found_tag}', source=name, path="$.kind"
         )
-    path = _data_path(loc, text)
+    path = _data_path(loc, text, prefix or [], data)
     message = quote(first["msg"], 200)
     if kind == "enum" and loc and loc[-1] == "resource_type":
         message = "a ResourceType is an integer from 0 to 65535"
@@ -462,7 +578,7 @@ class _Checker:
         info = model.xml
         if info is not None:
             try:
-                scope = self.layout(info, scope)
+                scope = self.layout(info, scope, model)
             except _XmlError as problem:
                 raise problem.at("xml") from None
         if model.attributes:
@@ -494,7 +610,17 @@ class _Checker:
                 except _XmlError as problem:
                     raise problem.at(name) from None
 
-    def layout(self, info: XmlInfo, scope: _Scope) -> _Scope:
+    def declared_by_a_child(self, model: OvfModel, entry: str) -> bool:
+        """True when a typed child element declares the prefix of ``entry`` itself."""
+        prefix = entry.rpartition(":")[0]
+        for name, is_list in self.children_of(type(model)):
+            value = model.__dict__[name]
+            for child in value if is_list else [value]:
+                if child is not None and child.xml is not None and any(p == prefix for p, _ in child.xml.ns):
+                    return True
+        return False
+
+    def layout(self, info: XmlInfo, scope: _Scope, model: OvfModel) -> _Scope:
         if info.ns:
             try:
                 scope = self.declare(info.ns, scope)
@@ -514,6 +640,7 @@ class _Checker:
                 self.attribute_names(info.attrs, scope)
             except _XmlError as problem:
                 raise problem.at("attrs") from None
+        shared = True  # whether the result holds for every element with this key
         for index, entry in enumerate(info.children):
             if entry == "*":
                 continue
@@ -522,14 +649,21 @@ class _Checker:
                 if pairs:
                     self.leaf(entry, pairs, scope)
                 else:
-                    self.element_name(entry, scope)
+                    try:
+                        self.element_name(entry, scope)
+                    except _XmlError:
+                        # a typed child may declare its own prefix (<ns0:Item xmlns:ns0="...">)
+                        self.qname(entry, "element")
+                        if not self.declared_by_a_child(model, entry):
+                            raise
+                        shared = False
             except _XmlError as problem:
                 raise problem.at("children", index) from None
         for index_key in leaf_attrs:
             if not index_key.isdigit() or int(index_key) >= len(info.children):
                 error = _XmlError("a leaf_attrs key must be the index of a child")
                 raise error.at("leaf_attrs", index_key)
-        if not leaf_attrs:
+        if not leaf_attrs and shared:
             self.resolved.add(key)
         return scope
 

@@ -656,3 +656,71 @@ def test_models_are_pydantic_models_of_the_package() -> None:
     for cls in (Envelope, Environment, Document, XmlInfo, Node, Comment, ProcessingInstruction):
         assert issubclass(cls, _Base)
     assert issubclass(Item, OvfModel)
+
+
+# -- what the loader reads, JSON carries: deep nesting, prefixes declared where they are used -------
+
+OVF1 = "http://schemas.dmtf.org/ovf/envelope/1"
+
+
+def deep_nodes(depth: int) -> bytes:
+    return (
+        f'<Envelope xmlns="{OVF1}"><x:n xmlns:x="urn:x">'
+        + "<x:n>" * (depth - 1)
+        + "</x:n>" * depth
+        + "</Envelope>"
+    ).encode()
+
+
+def deep_collections(depth: int) -> bytes:
+    opening = "<VirtualSystemCollection><Info>i</Info>" * depth
+    return (
+        f'<Envelope xmlns="{OVF1}">' + opening + "</VirtualSystemCollection>" * depth + "</Envelope>"
+    ).encode()
+
+
+@pytest.mark.parametrize("data", [deep_nodes(127), deep_collections(126)], ids=["nodes", "collections"])
+def test_every_depth_the_loader_reads_round_trips(data: bytes) -> None:
+    """Deeper than pydantic serializes or parses JSON in one piece (about 80 and 100 levels)."""
+    model = ovfkit.loads(data)
+    for indent in (None, 2):
+        back = from_json(to_json(model, indent=indent))
+        assert back == model
+        assert ovfkit.dumps(back) == ovfkit.dumps(model)
+
+
+def test_errors_deep_inside_name_their_full_path() -> None:
+    data = json.loads(to_json(ovfkit.loads(deep_nodes(120))))
+    node = data["document"]["extensions"][0]
+    for _ in range(110):
+        node = node["children"][0]
+    node["gaps"] = [5]
+    with pytest.raises(OvfJsonError) as caught:
+        from_json(json.dumps(data))
+    assert caught.value.path == "$.document.extensions[0]" + ".children[0]" * 110 + ".gaps[0]"
+    node["gaps"] = []
+    node["name"] = "q:n"
+    with pytest.raises(OvfJsonError) as caught:
+        from_json(json.dumps(data))
+    assert caught.value.path == "$.document.extensions[0]" + ".children[0]" * 110 + ".name"
+
+
+def test_json_deeper_than_anything_is_refused() -> None:
+    text = '{"ovfkit": "1", "kind": "envelope", "document": {"x": ' + "[" * 100_000 + "]" * 100_000 + "}}"
+    with pytest.raises(OvfJsonError):
+        from_json(text)
+
+
+def test_a_typed_element_declaring_its_own_prefix() -> None:
+    data = (
+        f'<Envelope xmlns="{OVF1}"><VirtualSystem><Info>i</Info><VirtualHardwareSection><Info>h</Info>'
+        f'<ns0:Item xmlns:ns0="{OVF1}"/></VirtualHardwareSection></VirtualSystem></Envelope>'
+    ).encode()
+    model = ovfkit.loads(data)
+    back = from_json(to_json(model))
+    assert ovfkit.dumps(back) == ovfkit.dumps(model)
+    broken = json.loads(to_json(model))
+    broken["document"]["content"]["sections"][0]["items"][0]["xml"]["ns"] = []
+    with pytest.raises(OvfJsonError) as caught:
+        from_json(json.dumps(broken))
+    assert caught.value.path == "$.document.content.sections[0].xml.children[1]"
