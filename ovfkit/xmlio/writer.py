@@ -502,6 +502,9 @@ class _Writer:
         gaps = info.gaps
         if len(gaps) != len(children) + 1:
             gaps = (*gaps, *([""] * (len(children) + 1 - len(gaps))))
+        joined = "".join(gaps)
+        if "&" in joined or "<" in joined or ">" in joined or "\r" in joined:
+            gaps = tuple(_escape_text(gap) for gap in gaps)  # text between children, not just indentation
         plan = self.plan_for(binding, children, scope)
         lexical = info.lexical
         leaf_attrs = info.leaf_attrs

@@ -109,6 +109,12 @@ def check_round_trip(data: bytes, model: Any) -> bytes:
         raise OracleViolationError(
             f"a loaded document cannot be written: {type(exc).__name__}: {exc}"
         ) from exc
+    try:
+        again = ovfkit.dumps(ovfkit.loads(out))
+    except Exception as exc:
+        raise OracleViolationError(
+            f"written output does not load again: {type(exc).__name__}: {exc}"
+        ) from exc
     encoding = model.document.encoding
     before, after = _utf8(data, encoding), _utf8(out, encoding)
     try:
@@ -119,12 +125,6 @@ def check_round_trip(data: bytes, model: Any) -> bytes:
             raise OracleViolationError("the round trip is lossy (node by node)") from None
     except AssertionError as exc:
         raise OracleViolationError(f"the round trip is lossy: {str(exc)[:500]}") from exc
-    try:
-        again = ovfkit.dumps(ovfkit.loads(out))
-    except Exception as exc:
-        raise OracleViolationError(
-            f"written output does not load again: {type(exc).__name__}: {exc}"
-        ) from exc
     if again != out:
         raise OracleViolationError("the second round trip is not byte-identical")
     return out

@@ -158,6 +158,20 @@ def test_regression_diff_of_systems_sharing_an_id_with_themselves_is_empty() -> 
     assert oracles.diff_function()(model, model).changes == []
 
 
+# -- a typed leaf that redeclares its prefix moves and is renamed (xmlio) ------------------------------
+
+
+def test_regression_leaf_redeclaring_its_prefix_keeps_place_and_prefix() -> None:
+    # found by the hypothesis fuzzer (a corpus file whose root rasd URI a mutation broke): the leaf
+    # <rasd:ElementName xmlns:rasd="...RASD"> is written after <rasd:Other> as <rasd2:ElementName>
+    _round_trip(
+        f'<Envelope xmlns="{OVF1}" xmlns:rasd="urn:not-rasd"><VirtualSystem><Info>i</Info>'
+        f'<VirtualHardwareSection><Info>h</Info><Item><rasd:ElementName xmlns:rasd="{RASD}">x'
+        "</rasd:ElementName><rasd:Other>y</rasd:Other></Item></VirtualHardwareSection></VirtualSystem>"
+        "</Envelope>".encode()
+    )
+
+
 def test_regression_oracle_accepts_fixed_documents() -> None:
     # the oracle itself: a plain document passes every check (guards the tests above against a broken helper)
     oracles.check_all(_item("<rasd:ResourceType>3</rasd:ResourceType>"))
