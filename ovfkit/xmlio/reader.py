@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -603,6 +604,16 @@ class _Reader:
         return _make_node(self.qname(el, tag, scope_el), uri, declared, attrs, children, gaps, el.sourceline)
 
 
+_PI_BODY = re.compile(r"([^ \t\r\n]*)[ \t\r\n]*(.*)", re.DOTALL)
+
+
+def _split_pi(body: str) -> tuple[str, str]:
+    """A processing instruction's target and text, split at XML whitespace (as libxml2 does)."""
+    match = _PI_BODY.match(body)
+    assert match is not None
+    return match.group(1), match.group(2)
+
+
 def _epilog(text: str, after: list[Any]) -> list[Any]:
     """The comments, PIs and whitespace after the root, read from the text exactly as written.
 
@@ -628,9 +639,8 @@ def _epilog(text: str, after: list[Any]) -> list[Any]:
             start = text.rfind("<?", 0, end - 2)
             if start < 0:
                 break
-            body = text[start + 2 : end - 2]
-            target, _, rest = body.partition(" ")
-            items.append(_make_pi(target, rest.lstrip()))
+            target, rest = _split_pi(text[start + 2 : end - 2])
+            items.append(_make_pi(target, rest))
             end = start
         else:
             break
@@ -668,9 +678,8 @@ def _document(parsed: Parsed) -> Document:
             pos = close + 3
         elif text.startswith("<?", pos):
             close = text.index("?>", pos)
-            body = text[pos + 2 : close]
-            target, _, rest = body.partition(" ")
-            prolog.append(_make_pi(target, rest.lstrip()))
+            target, rest = _split_pi(text[pos + 2 : close])
+            prolog.append(_make_pi(target, rest))
             pos = close + 2
         else:
             stop = pos
