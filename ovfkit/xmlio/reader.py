@@ -614,6 +614,13 @@ def _split_pi(body: str) -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
+def _xml_newlines(raw: str) -> str:
+    """Raw document text with line ends normalized as an XML parser does (CRLF and lone CR to LF)."""
+    if "\r" not in raw:
+        return raw
+    return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _epilog(text: str, after: list[Any]) -> list[Any]:
     """The comments, PIs and whitespace after the root, read from the text exactly as written.
 
@@ -633,13 +640,13 @@ def _epilog(text: str, after: list[Any]) -> list[Any]:
             start = text.rfind("<!--", 0, end - 3)
             if start < 0:
                 break
-            items.append(_make_comment(text[start + 4 : end - 3]))
+            items.append(_make_comment(_xml_newlines(text[start + 4 : end - 3])))
             end = start
         elif text.endswith("?>", 0, end):
             start = text.rfind("<?", 0, end - 2)
             if start < 0:
                 break
-            target, rest = _split_pi(text[start + 2 : end - 2])
+            target, rest = _split_pi(_xml_newlines(text[start + 2 : end - 2]))
             items.append(_make_pi(target, rest))
             end = start
         else:
@@ -673,18 +680,20 @@ def _document(parsed: Parsed) -> Document:
     end = parsed.prolog_end
     while pos < end:
         if text.startswith("<!--", pos):
-            close = text.index("-->", pos)
-            prolog.append(_make_comment(text[pos + 4 : close]))
+            close = text.index("-->", pos + 4)
+            prolog.append(_make_comment(_xml_newlines(text[pos + 4 : close])))
             pos = close + 3
         elif text.startswith("<?", pos):
-            close = text.index("?>", pos)
-            target, rest = _split_pi(text[pos + 2 : close])
+            close = text.index("?>", pos + 2)
+            target, rest = _split_pi(_xml_newlines(text[pos + 2 : close]))
             prolog.append(_make_pi(target, rest))
             pos = close + 2
         else:
             stop = pos
             while stop < end and text[stop] in " \t\r\n":
                 stop += 1
+            if stop == pos:
+                raise AssertionError(f"unexpected prolog text at offset {pos}")
             prolog.append(text[pos:stop].replace("\r\n", "\n"))
             pos = stop
     root = parsed.root

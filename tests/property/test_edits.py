@@ -119,3 +119,22 @@ def test_removing_a_property_keeps_the_others_in_their_categories() -> None:
         ("Network", []),
         ("Admin", ["password"]),
     ]
+
+
+def test_removing_a_leaf_written_in_a_non_canonical_form_removes_it() -> None:
+    """BUG (writer): setting a leaf read from `` 5 `` to None writes ``<vssd:Generation/>``.
+
+    The writer keeps a None leaf that has an original lexical form (so that untypeable text such as
+    ``${cpus}`` survives), but `` 5 `` is a value of the type: a None there was set, not read.
+    """
+    data = b"""<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" \
+xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData">
+<VirtualSystem><VirtualHardwareSection><System>
+  <vssd:Generation> 5 </vssd:Generation>
+  <vssd:InstanceID>0</vssd:InstanceID>
+</System></VirtualHardwareSection></VirtualSystem></Envelope>"""
+    model = ovfkit.loads(data)
+    hardware = model.content.sections[0]
+    assert isinstance(hardware, VirtualHardwareSection) and hardware.system is not None
+    hardware.system.generation = None
+    assert tree_changes(data, ovfkit.dumps(model)) == [TreeChange((0, 0, 0, 0), "removed")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import ovfkit
-from ovfkit.model import Envelope, Environment, Item, VirtualHardwareSection, VirtualSystem, XmlInfo
+from ovfkit.model import (
+    Envelope,
+    Environment,
+    Item,
+    ProcessingInstruction,
+    VirtualHardwareSection,
+    VirtualSystem,
+    XmlInfo,
+)
 from ovfkit.namespaces import Ns
 from ovfkit.testing import (
     assert_lossless,
@@ -21,7 +31,7 @@ from ovfkit.testing import (
     layout_variants,
     lexical_variants,
 )
-from tests.conftest import corpus_documents, needs_corpus
+from tests.conftest import ROOT, corpus_documents, needs_corpus
 from tests.property.profiles import COMMON, examples
 
 DOCUMENTS = descriptor_documents()
@@ -235,3 +245,58 @@ def test_multi_line_prolog_node_in_a_crlf_document_is_kept(data: bytes) -> None:
     Found by test_corpus_files_stay_lossless_in_other_layouts on nostalgia-vm-storage-policy.ovf.
     """
     assert ovfkit.dumps(ovfkit.loads(data)) == data
+
+
+ENVIRONMENT = '<Environment xmlns="http://schemas.dmtf.org/ovf/environment/1"/>\n'
+
+
+def test_prolog_pi_data_starting_with_a_unicode_space_is_kept() -> None:
+    """BUG (reader): ``<?p \\x85a?>`` before the root reads as data ``a``: ``str.lstrip()`` strips U+0085
+    (and U+2028, ...), which XML does not count as whitespace. Found by test_ovf2_envelopes_round_trip."""
+    data = ("<?p \x85a?>\n" + ENVIRONMENT).encode()
+    model = ovfkit.loads(data)
+    assert model.document.prolog[0] == ProcessingInstruction(target="p", text="\x85a")
+    assert ovfkit.dumps(model) == data
+
+
+@pytest.mark.parametrize("separator", ["\t", "\n", "\r\n"], ids=["tab", "lf", "crlf"])
+def test_prolog_pi_target_ends_at_any_xml_space(separator: str) -> None:
+    """BUG (reader, model only): ``<?p\\ta?>`` before the root reads as target ``p\\ta`` with no data.
+
+    The document still round trips byte for byte; the model is wrong.
+    """
+    model = ovfkit.loads(("<?p" + separator + "a?>\n" + ENVIRONMENT).encode())
+    assert model.document.prolog[0] == ProcessingInstruction(target="p", text="a")
+
+
+HANG_CHECK = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+import ovfkit
+data = sys.stdin.buffer.read()
+sys.stdout.buffer.write(ovfkit.dumps(ovfkit.loads(data)))
+"""
+
+
+def test_comment_starting_with_greater_than_before_the_root_is_read() -> None:
+    """BUG (reader, denial of service): ``<!-->x-->`` before the root makes ``loads`` loop forever.
+
+    ``_document`` finds the comment's end with ``text.index("-->", pos)`` from the ``<!--`` itself, so
+    the ``-->`` inside ``<!-->`` ends it; the scan then stops on ``x`` and appends ``""`` to the
+    prolog forever (hundreds of MB within seconds). An 80-byte file hangs ``ovfkit show``. Found by
+    test_envelopes_round_trip under hypothesis's ``ci`` profile. Run in a capped subprocess.
+    """
+    data = b'<!-->x-->\n<Environment xmlns="http://schemas.dmtf.org/ovf/environment/1"/>\n'
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", HANG_CHECK],
+            input=data,
+            capture_output=True,
+            timeout=20,
+            cwd=ROOT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("ovfkit.loads did not return within 10 s")
+    assert result.returncode == 0, result.stderr[-300:]
+    assert result.stdout == data
