@@ -56,9 +56,7 @@ def dumps(model: Model, *, encoding: str | None = None) -> bytes:
     return write_document(model, encoding=encoding)
 
 
-def dump(
-    model: Model, target: str | os.PathLike[str] | IO[bytes], *, encoding: str | None = None
-) -> None:
+def dump(model: Model, target: str | os.PathLike[str] | IO[bytes], *, encoding: str | None = None) -> None:
     """Write a model as XML to a path or a binary file object."""
     data = dumps(model, encoding=encoding)
     if isinstance(target, (str, os.PathLike)):

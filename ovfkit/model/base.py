@@ -246,6 +246,3 @@ def _defaults_of(cls: type[BaseModel]) -> _Defaults:
         found = (plain, lists, dicts, factories)
         _DEFAULTS[cls] = found
     return found
-
-
-

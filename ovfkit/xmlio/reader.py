@@ -653,6 +653,7 @@ def _epilog(text: str, after: list[Any]) -> list[Any]:
             break
     items.reverse()
     nodes = [item for item in items if not isinstance(item, str)]
+
     def same(node: Any, seen: Any) -> bool:
         if isinstance(node, Comment):
             return bool(seen.tag is _COMMENT and node.text == (seen.text or ""))
