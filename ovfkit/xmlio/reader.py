@@ -1,10 +1,11 @@
 """Read a parsed lxml tree into ovfkit models, keeping every node, prefix, attribute and gap.
 
-One pass over the tree with ``lxml.etree.iterwalk`` (start, end, comment and PI events) drives a
-stack of frames. A frame for a typed element collects field values from the class binding; anything
-the binding does not type becomes a generic ``Node`` (or ``Comment``/``ProcessingInstruction``) in
-the model's ``extensions``; the layout (``XmlInfo``) records where each child was and the text
-between them. Models are built without re-validation: the values were typed here.
+A recursive descent over the tree. For a typed element the class binding says which child tags
+are typed leaves (read in place, with their text typed by the field's codec), which are typed
+models (read recursively), and which are neither: those become generic ``Node`` (or
+``Comment``/``ProcessingInstruction``) entries in the model's ``extensions``. The layout
+(``XmlInfo``) records the order of the children and the text between them. Models are built
+without re-validation: the values were typed here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from lxml import etree
+from pydantic import BaseModel
 
 from ovfkit.errors import OvfParseError, OvfSecurityError, quote
 from ovfkit.model.base import Comment, Node, OvfModel, ProcessingInstruction, XmlInfo, _defaults_of
@@ -33,14 +35,19 @@ _COMMENT = etree.Comment
 _PI = etree.ProcessingInstruction
 
 
+# The slot setters of pydantic's BaseModel, called directly: a model built by the reader gets its
+# field values without validation (the reader typed them), faster than through object.__setattr__.
+_SET_DICT: Any = BaseModel.__dict__["__dict__"].__set__
+_SET_FIELDS_SET: Any = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA: Any = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
 def _construct_plain(cls: Any, values: dict[str, Any]) -> Any:
     obj = cls.__new__(cls)
     data = {name: (info.get_default(call_default_factory=True)) for name, info in cls.model_fields.items()}
     data.update(values)
-    object.__setattr__(obj, "__dict__", data)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    _set_dict(obj, data, set(values))
     return obj
 
 
@@ -54,9 +61,8 @@ def _make_node(
     line: int | None,
 ) -> Node:
     obj = Node.__new__(Node)
-    object.__setattr__(
+    _set_dict(
         obj,
-        "__dict__",
         {
             "kind": "element",
             "name": name,
@@ -67,30 +73,20 @@ def _make_node(
             "gaps": gaps,
             "line": line,
         },
+        {"name", "namespace", "ns", "attributes", "children", "gaps"},
     )
-    object.__setattr__(
-        obj, "__pydantic_fields_set__", {"name", "namespace", "ns", "attributes", "children", "gaps"}
-    )
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
     return obj
 
 
 def _make_comment(text: str) -> Comment:
     obj = Comment.__new__(Comment)
-    object.__setattr__(obj, "__dict__", {"kind": "comment", "text": text})
-    object.__setattr__(obj, "__pydantic_fields_set__", {"text"})
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    _set_dict(obj, {"kind": "comment", "text": text}, {"text"})
     return obj
 
 
 def _make_pi(target: str, text: str) -> ProcessingInstruction:
     obj = ProcessingInstruction.__new__(ProcessingInstruction)
-    object.__setattr__(obj, "__dict__", {"kind": "pi", "target": target, "text": text})
-    object.__setattr__(obj, "__pydantic_fields_set__", {"target", "text"})
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    _set_dict(obj, {"kind": "pi", "target": target, "text": text}, {"target", "text"})
     return obj
 
 
@@ -105,10 +101,10 @@ _INFO_FIELDS = set(XmlInfo.model_fields)
 
 def _set_dict(obj: Any, data: dict[str, Any], fields_set: set[str]) -> None:
     """Give a pydantic model its field values without validation (the reader typed them)."""
-    object.__setattr__(obj, "__dict__", data)
-    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    _SET_DICT(obj, data)
+    _SET_FIELDS_SET(obj, fields_set)
+    _SET_EXTRA(obj, None)
+    _SET_PRIVATE(obj, None)
 
 
 class _Reader:
@@ -120,8 +116,9 @@ class _Reader:
         self.limits = limits
         self.max_text = limits.max_text
         self.max_depth = limits.max_depth
-        # libxml2 itself refuses longer text nodes and attribute values; check only stricter limits.
-        self.check_text = limits.max_text < _LIBXML2_MAX_TEXT
+        # No text node or attribute value is longer than the document, and libxml2 itself refuses
+        # longer ones than its own limit: check only limits stricter than both.
+        self.check_text = limits.max_text < min(_LIBXML2_MAX_TEXT, len(parsed.text))
         self.nested = False
         self.families: dict[str | None, str] = dict(FAMILY_OF)
         self.tags: dict[str, tuple[str | None, str | None, str]] = {}
@@ -129,13 +126,13 @@ class _Reader:
         self.leafmaps: dict[int, dict[Any, Any]] = {}
         self.layouts: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.lookups: dict[int, dict[str, Any]] = {}
+        self.shapes: dict[int, tuple[dict[str, Any], tuple[str, ...]]] = {}
         self.decls: dict[Any, list[tuple[str, str]]] = {}
         self.fast_names = False
         self.ambiguous_uris: set[str | None] = set()
         self.qnames: dict[str, str] = {}
         self.attr_qnames: dict[str, str] = {}
         self.warnings: list[str] = list(parsed.warnings)
-        self.count = 0
         self.leaf_decls = False
 
     # -- names -------------------------------------------------------------------------------
@@ -343,13 +340,28 @@ class _Reader:
             qname = self.qname(None, tag, scope_el)
         return (spec.name, spec.is_list, None if codec.exact else codec.read, qname)
 
+    def shape(self, cls: type[OvfModel], key: int) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """A class's field values before reading (in field order), and the lists to create fresh.
+
+        ``extensions``, ``attributes`` and ``xml`` are set after reading; the root's ``document``
+        (its only other factory) is set by ``read_tree``.
+        """
+        plain, lists, dicts, factories = _defaults_of(cls)
+        template = dict.fromkeys(cls.model_fields)
+        template.update(plain)
+        fresh = tuple(name for name in lists if name != "extensions")
+        assert set(dicts) <= {"attributes"}, dicts
+        assert {name for name, _ in factories} <= {"document"}, factories
+        found = (template, fresh)
+        self.shapes[key] = found
+        return found
+
     def read_typed(
         self, el: Any, binding: ClassBinding, scope_el: dict[str, str], scope_at: dict[str, str], depth: int
     ) -> Any:
         """Read a typed element and everything below it into its model."""
         if depth >= self.max_depth:
             self.enter(el, depth)
-        self.count += 1
         if self.nested and el in self.decls:
             declared, scope_el, scope_at = self.scoped(el, scope_el, scope_at)
         else:
@@ -357,14 +369,13 @@ class _Reader:
         max_text = self.max_text
         check_text = self.check_text
         cls = binding.cls
-        template, lists, _dicts, factories = _defaults_of(cls)
+        shape = self.shapes.get(id(binding))
+        if shape is None:
+            shape = self.shape(cls, id(binding))
+        template, list_names = shape
         data = template.copy()
-        for list_name in lists:
+        for list_name in list_names:
             data[list_name] = []
-        if factories:
-            # Only the root's ``document`` has a factory; read_tree sets it (unvalidated) afterwards.
-            for factory_name, _factory in factories:
-                data[factory_name] = None
         lexical: dict[str, str] = {}
         extensions: list[Any] = []
         attributes: dict[str, str] = {}
@@ -380,7 +391,7 @@ class _Reader:
             for clark, value in items:
                 qname = self.attr_qname(clark, scope_at)
                 attr_names.append(qname)
-                if len(value) > max_text:
+                if check_text and len(value) > max_text:
                     raise self.too_long(el)
                 if clark[0] == "{":
                     auri, alocal = clark[1:].split("}", 1)
@@ -404,7 +415,7 @@ class _Reader:
                     lexical[qname] = value
         # children
         text = el.text
-        if text is not None and len(text) > max_text:
+        if check_text and text is not None and len(text) > max_text:
             raise self.too_long(el)
         gaps = [text or ""]
         children: list[str] = []
@@ -415,7 +426,6 @@ class _Reader:
         leaf_decls = self.leaf_decls
         children_append = children.append
         gaps_append = gaps.append
-        leaves = 0
         assigned_append = assigned.append
         for child in el:
             tag = child.tag
@@ -452,7 +462,6 @@ class _Reader:
                             leaf_attrs[str(len(children))] = entry
                         children_append(qname or self.qname(child, tag, scope_el))
                         assigned_append(name)
-                        leaves += 1
                         if is_list:
                             data[name].append(value)
                         else:
@@ -470,17 +479,9 @@ class _Reader:
             if tail is None:
                 gaps.append("")
             else:
-                if len(tail) > max_text:
+                if check_text and len(tail) > max_text:
                     raise self.too_long(child)
                 gaps.append(tail)
-        # Typed leaves are the children not counted where they were read (models, nodes, comments).
-        self.count += leaves
-        if self.count > self.limits.max_elements:
-            raise OvfSecurityError(
-                f"more elements than the limit of {self.limits.max_elements}",
-                source=self.source,
-                line=el.sourceline,
-            )
         text_spec = binding.text
         if text_spec is not None:
             data[text_spec.name] = "".join(gaps)
@@ -498,7 +499,7 @@ class _Reader:
         children_t = layouts.setdefault(children_t, children_t)
         gaps_t = tuple(gaps)
         info = XmlInfo.__new__(XmlInfo)
-        _set_dict(
+        _SET_DICT(
             info,
             {
                 "name": self.qname(el, el.tag, scope_el),
@@ -510,8 +511,10 @@ class _Reader:
                 "leaf_attrs": leaf_attrs,
                 "line": el.sourceline,
             },
-            _INFO_FIELDS,
         )
+        _SET_FIELDS_SET(info, _INFO_FIELDS)
+        _SET_EXTRA(info, None)
+        _SET_PRIVATE(info, None)
         data["xml"] = info
         data["extensions"] = extensions
         data["attributes"] = attributes
@@ -521,7 +524,10 @@ class _Reader:
         if attributes:
             fields_set.add("attributes")
         obj = cls.__new__(cls)
-        _set_dict(obj, data, fields_set)
+        _SET_DICT(obj, data)
+        _SET_FIELDS_SET(obj, fields_set)
+        _SET_EXTRA(obj, None)
+        _SET_PRIVATE(obj, None)
         return obj
 
     def read_child(
@@ -573,29 +579,23 @@ class _Reader:
         if tag is _PI:
             return _make_pi(el.target, el.text or "")
         self.enter(el, depth)
-        self.count += 1
-        if self.count > self.limits.max_elements:
-            raise OvfSecurityError(
-                f"more elements than the limit of {self.limits.max_elements}",
-                source=self.source,
-                line=el.sourceline,
-            )
         declared, scope_el, scope_at = self.scoped(el, scope_el, scope_at)
         max_text = self.max_text
+        check_text = self.check_text
         attrs: list[tuple[str, str]] = []
         for clark, value in el.items():
-            if len(value) > max_text:
+            if check_text and len(value) > max_text:
                 raise self.too_long(el)
             attrs.append((self.attr_qname(clark, scope_at), value))
         text = el.text
-        if text is not None and len(text) > max_text:
+        if check_text and text is not None and len(text) > max_text:
             raise self.too_long(el)
         gaps = [text or ""]
         children: list[Any] = []
         for child in el:
             children.append(self.read_other(child, scope_el, scope_at, depth + 1))
             tail = child.tail
-            if tail is not None and len(tail) > max_text:
+            if check_text and tail is not None and len(tail) > max_text:
                 raise self.too_long(child)
             gaps.append(tail or "")
         if len(gaps) == 1 and not gaps[0]:
@@ -739,7 +739,12 @@ def _no_collection() -> Iterator[None]:
 
 
 def read_tree(parsed: Parsed, source: str, limits: Limits) -> Envelope | Environment:
-    """Turn a safely parsed document into an ``Envelope`` or ``Environment`` model."""
+    """Turn a safely parsed document into an ``Envelope`` or ``Environment`` model.
+
+    ``parsed`` must come from ``parse_bytes`` or ``parse_text`` under the same ``limits``: they count
+    elements and nodes before the tree is built, so the reader does not count again; it checks
+    nesting depth and (when they are stricter than the document's length) text lengths.
+    """
     reader = _Reader(parsed, source, limits)
     with _no_collection():
         model = reader.read()

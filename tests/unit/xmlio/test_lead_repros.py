@@ -9,8 +9,6 @@ from __future__ import annotations
 import pytest
 
 import ovfkit
-from ovfkit.xmlio.reader import read_tree
-from ovfkit.xmlio.safe import parse_bytes
 from tests.unit.xmlio.hostile import OVF1, envelope, with_declared_encoding
 
 
@@ -27,15 +25,14 @@ def test_reader_counts_each_element_once_against_max_elements() -> None:
     assert ovfkit.loads(data, limits=ovfkit.Limits(max_elements=10)).document is not None
 
 
-def test_reader_element_limit_error_has_a_line() -> None:
-    """xmlio/reader.py: the "more elements than the limit" error of ``read_typed`` has no line.
+def test_element_limit_error_has_a_line() -> None:
+    """The "more elements than the limit" error names the line of the first element over the limit.
 
-    (safe.py refuses such documents first, with a line; the reader's check is the backstop, so it is
-    called here directly on a tree parsed under larger limits.)
+    The loader counts elements before libxml2 builds a tree; the reader relies on that count (it
+    reads only trees parsed under the same limits) and does not count again.
     """
-    parsed = parse_bytes(_extensions(8))
     with pytest.raises(ovfkit.OvfSecurityError, match="more elements") as caught:
-        read_tree(parsed, "<bytes>", ovfkit.Limits(max_elements=5))
+        ovfkit.loads(_extensions(8), limits=ovfkit.Limits(max_elements=5))
     assert caught.value.line is not None, str(caught.value)
 
 
