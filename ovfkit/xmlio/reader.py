@@ -43,14 +43,6 @@ _SET_EXTRA: Any = BaseModel.__dict__["__pydantic_extra__"].__set__
 _SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
-def _construct_plain(cls: Any, values: dict[str, Any]) -> Any:
-    obj = cls.__new__(cls)
-    data = {name: (info.get_default(call_default_factory=True)) for name, info in cls.model_fields.items()}
-    data.update(values)
-    _set_dict(obj, data, set(values))
-    return obj
-
-
 def _make_node(
     name: str,
     uri: str | None,
@@ -107,6 +99,21 @@ def _set_dict(obj: Any, data: dict[str, Any], fields_set: set[str]) -> None:
     _SET_PRIVATE(obj, None)
 
 
+class _LeafMap(dict[Any, Any]):
+    """A class's leaf entries by tag, made on first sight of a tag (see ``_Reader.leafmap``)."""
+
+    def __init__(self, reader: _Reader, binding: ClassBinding, scope_el: dict[str, str]) -> None:
+        super().__init__()
+        self.reader = reader
+        self.binding = binding
+        self.scope_el = scope_el
+
+    def __missing__(self, tag: Any) -> Any:
+        entry = self.reader.leaf_entry(self.binding, tag, self.scope_el)
+        self[tag] = entry
+        return entry
+
+
 class _Reader:
     """Reads one tree by recursive descent; holds the per-document caches."""
 
@@ -131,6 +138,7 @@ class _Reader:
         self.fast_names = False
         self.ambiguous_uris: set[str | None] = set()
         self.qnames: dict[str, str] = {}
+        self.prefixed: dict[str | None, dict[str, str]] = {}
         self.attr_qnames: dict[str, str] = {}
         self.warnings: list[str] = list(parsed.warnings)
         self.leaf_decls = False
@@ -161,9 +169,17 @@ class _Reader:
                 name = f"{prefix}:{local}" if prefix else local
                 self.qnames[tag] = name
                 return name
+        # The URI has two prefixes (commonly the default one and ``ovf``), or declarations are
+        # nested: the element itself says which prefix it was written with.
         prefix = el.prefix
-        local = self.split(tag)[2]
-        return f"{prefix}:{local}" if prefix else local
+        by_prefix = self.prefixed.get(prefix)
+        if by_prefix is None:
+            by_prefix = self.prefixed[prefix] = {}
+        found = by_prefix.get(tag)
+        if found is None:
+            local = self.split(tag)[2]
+            found = by_prefix[tag] = f"{prefix}:{local}" if prefix else local
+        return found
 
     def attr_qname(self, clark: str, scope_at: dict[str, str]) -> str:
         """An attribute's qualified name (lxml does not keep attribute prefixes: derive it)."""
@@ -320,13 +336,28 @@ class _Reader:
         return local if local.endswith("_Type") else ""
 
     def leafmap(self, binding: ClassBinding, scope_el: dict[str, str]) -> dict[Any, Any]:
-        """Per class: tag -> (field, is_list, reader or None, qualified name or None) for leaves."""
-        key = id(binding)
-        found = self.leafmaps.get(key)
-        if found is None:
-            found = {}
-            self.leafmaps[key] = found
+        """Per class: tag -> (field, is_list, reader or None, qualified name or None) for leaves.
+
+        Entries are made on first sight of a tag (None for a tag that is not a typed leaf).
+        """
+        found = _LeafMap(self, binding, scope_el)
+        self.leafmaps[id(binding)] = found
         return found
+
+    def check_leaf(self, child: Any, value: str) -> None:
+        """Refuse a typed leaf whose text or tail is longer than ``max_text``."""
+        tail = child.tail
+        if len(value) > self.max_text or (tail is not None and len(tail) > self.max_text):
+            raise self.too_long(child)
+
+    def leaf_attributes(
+        self, child: Any, items: list[tuple[str, str]], scope_el: dict[str, str], scope_at: dict[str, str]
+    ) -> list[tuple[str, str]]:
+        """A typed leaf's namespace declarations and attributes, by qualified name, as written."""
+        _, _, child_scope_at = self.scoped(child, scope_el, scope_at)
+        entry = [("xmlns:" + p if p else "xmlns", u) for p, u in self.decls.get(child) or []]
+        entry.extend((self.attr_qname(c, child_scope_at), v) for c, v in items)
+        return entry
 
     def leaf_entry(self, binding: ClassBinding, tag: Any, scope_el: dict[str, str]) -> Any:
         if not isinstance(tag, str):
@@ -428,11 +459,7 @@ class _Reader:
         gaps_append = gaps.append
         assigned_append = assigned.append
         for child in el:
-            tag = child.tag
-            leaf = leafmap.get(tag, _UNKNOWN)
-            if leaf is _UNKNOWN:
-                leaf = self.leaf_entry(binding, tag, scope_el)
-                leafmap[tag] = leaf
+            leaf = leafmap[child.tag]
             if leaf is not None and not len(child):
                 name, is_list, read, qname = leaf
                 if is_list or data[name] is None:
@@ -443,45 +470,45 @@ class _Reader:
                         if not canonical:
                             if value is None:
                                 if is_list:
-                                    leaf = None  # an untypeable entry of a list stays a node
-                                else:
-                                    value = _UNTYPED
-                                    untyped = True
-                            if leaf is not None:
-                                lexical[str(len(children))] = value_text
-                    if leaf is not None:
-                        if check_text and len(value_text if read is not None else value) > max_text:
-                            raise self.too_long(child)
-                        child_items = child.items()
-                        if child_items or (leaf_decls and child in self.decls):
-                            _, _, child_scope_at = self.scoped(child, scope_el, scope_at)
-                            entry = [
-                                ("xmlns:" + p if p else "xmlns", u) for p, u in self.decls.get(child) or []
-                            ]
-                            entry.extend((self.attr_qname(c, child_scope_at), v) for c, v in child_items)
-                            leaf_attrs[str(len(children))] = entry
-                        children_append(qname or self.qname(child, tag, scope_el))
-                        assigned_append(name)
-                        if is_list:
-                            data[name].append(value)
-                        else:
-                            data[name] = value
-                        tail = child.tail
-                        if tail is None:
-                            gaps_append("")
-                        else:
-                            if check_text and len(tail) > max_text:
-                                raise self.too_long(child)
-                            gaps_append(tail)
-                        continue
+                                    # An untypeable entry of a list stays a node.
+                                    self.read_child(
+                                        child,
+                                        binding,
+                                        data,
+                                        children,
+                                        extensions,
+                                        assigned,
+                                        scope_el,
+                                        scope_at,
+                                        depth,
+                                    )
+                                    if check_text:
+                                        self.check_leaf(child, "")
+                                    gaps_append(child.tail or "")
+                                    continue
+                                value = _UNTYPED
+                                untyped = True
+                            lexical[str(len(children))] = value_text
+                    if check_text:
+                        self.check_leaf(child, value_text if read is not None else value)
+                    child_items = child.items()
+                    if child_items or (leaf_decls and child in self.decls):
+                        leaf_attrs[str(len(children))] = self.leaf_attributes(
+                            child, child_items, scope_el, scope_at
+                        )
+                    children_append(qname or self.qname(child, child.tag, scope_el))
+                    assigned_append(name)
+                    if is_list:
+                        data[name].append(value)
+                    else:
+                        data[name] = value
+                    gaps_append(child.tail or "")
+                    continue
             self.read_child(child, binding, data, children, extensions, assigned, scope_el, scope_at, depth)
             tail = child.tail
-            if tail is None:
-                gaps.append("")
-            else:
-                if check_text and len(tail) > max_text:
-                    raise self.too_long(child)
-                gaps.append(tail)
+            if check_text and tail is not None and len(tail) > max_text:
+                raise self.too_long(child)
+            gaps_append(tail or "")
         text_spec = binding.text
         if text_spec is not None:
             data[text_spec.name] = "".join(gaps)
@@ -702,18 +729,17 @@ def _document(parsed: Parsed) -> Document:
     newline = "\n"
     if "\r" in text and text.count("\r\n") == text.count("\n"):
         newline = "\r\n"
-    document: Document = _construct_plain(
-        Document,
-        {
-            "bom": parsed.bom,
-            "declaration": parsed.declaration,
-            "encoding": parsed.encoding,
-            "newline": newline,
-            "prolog": prolog,
-            "epilog": epilog,
-            "warnings": parsed.warnings,
-        },
-    )
+    document = Document.__new__(Document)
+    values: dict[str, Any] = {
+        "bom": parsed.bom,
+        "declaration": parsed.declaration,
+        "encoding": parsed.encoding,
+        "newline": newline,
+        "prolog": prolog,
+        "epilog": epilog,
+        "warnings": parsed.warnings,
+    }
+    _set_dict(document, values, set(values))
     return document
 
 
