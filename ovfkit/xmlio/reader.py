@@ -87,6 +87,9 @@ _LIBXML2_MAX_TEXT = 10_000_000
 _UNTYPED = object()  # an untypeable scalar leaf: holds its place, reads as None
 _POLY = object()  # a tag whose class depends on its xsi:type
 _UNKNOWN = object()  # a tag not yet looked up
+_NODE = object()  # a child read as an untyped node, whatever its content
+#: The fields of a Node the reader sets (copied for each node: pydantic adds to the set).
+_NODE_FIELDS = {"name", "namespace", "ns", "attributes", "children", "gaps"}
 #: Every field of an XmlInfo counts as set; one shared set, never grown (it holds them all).
 _INFO_FIELDS = set(XmlInfo.model_fields)
 
@@ -99,19 +102,162 @@ def _set_dict(obj: Any, data: dict[str, Any], fields_set: set[str]) -> None:
     _SET_PRIVATE(obj, None)
 
 
-class _LeafMap(dict[Any, Any]):
-    """A class's leaf entries by tag, made on first sight of a tag (see ``_Reader.leafmap``)."""
+class _Names:
+    """What tags bind to and how names are written, for documents sharing one namespace context.
 
-    def __init__(self, reader: _Reader, binding: ClassBinding, scope_el: dict[str, str]) -> None:
+    A tag's field in a class, an element's or attribute's qualified name, a class's blank values
+    and the layout tuples depend only on the namespace families and, when no element below the
+    root declares a namespace, the root's declarations. Documents written by the same tool share
+    those, so one ``_Names`` serves them all (see ``_names_for``); every cache in it is filled on
+    first sight of a tag or class.
+    """
+
+    def __init__(
+        self,
+        families: dict[str | None, str],
+        fast_names: bool,
+        ambiguous_uris: frozenset[str | None],
+        root_scope_el: dict[str, str],
+    ) -> None:
+        self.families = families
+        #: Element names follow from their URI (no nested declarations); else ask each element.
+        self.fast_names = fast_names
+        #: URIs bound to two prefixes at the root: their elements say which one they use.
+        self.ambiguous_uris = ambiguous_uris
+        self.root_scope_el = root_scope_el
+        self.tags: dict[str, tuple[str | None, str | None, str]] = {}
+        self.qnames: dict[str, str] = {}
+        self.prefixed: dict[str | None, dict[str, str]] = {}
+        self.attr_qnames: dict[str, str] = {}
+        self.lookups: dict[int, dict[str, Any]] = {}
+        self.leafmaps: dict[int, _LeafMap] = {}
+        self.shapes: dict[int, tuple[dict[str, Any], tuple[str, ...]]] = {}
+        self.layouts: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def size(self) -> int:
+        """How many tags and layouts are cached (to bound the memory kept across reads)."""
+        return len(self.tags) + len(self.layouts) + sum(len(by) for by in self.prefixed.values())
+
+    def split(self, tag: str) -> tuple[str | None, str | None, str]:
+        """Return (uri, family, local) of a Clark-notation tag, cached."""
+        found = self.tags.get(tag)
+        if found is None:
+            if tag[0] == "{":
+                uri, local = tag[1:].split("}", 1)
+            else:
+                uri, local = None, tag
+            found = (uri, self.families.get(uri), local)
+            self.tags[tag] = found
+        return found
+
+    def uri_qname(self, tag: str) -> str | None:
+        """An element's qualified name when its URI alone tells it, else None."""
+        found = self.qnames.get(tag)
+        if found is not None or not self.fast_names:
+            return found
+        uri, _, local = self.split(tag)
+        if uri in self.ambiguous_uris:
+            return None
+        prefix = self.root_scope_el.get(uri) if uri is not None else None
+        name = f"{prefix}:{local}" if prefix else local
+        self.qnames[tag] = name
+        return name
+
+    def lookup(self, binding: ClassBinding, tag: str) -> Any:
+        """The field a child tag binds to in a class: a FieldSpec, ``_POLY``, or None."""
+        _, family, local = self.split(tag)
+        spec = binding.children.get((family, local))
+        if spec is not None:
+            return spec
+        if family != "ovf":
+            return None
+        if binding.sections is not None and (local in SECTION_CLASSES or local == "Section"):
+            return _POLY
+        if binding.content is not None and (local in CONTENT_CLASSES or local == "Content"):
+            return _POLY
+        return None
+
+    def leafmap(self, binding: ClassBinding) -> _LeafMap:
+        """Per class: tag -> how a child with that tag is read.
+
+        A typed leaf's entry is (field, is_list, reader or None, qualified name or None); a tag the
+        class never types (and comments and PIs) has ``_NODE``; anything else (a typed model, a
+        section or content chosen by its type) has None.
+        """
+        found = _LeafMap(self, binding)
+        self.leafmaps[id(binding)] = found
+        return found
+
+    def leaf_entry(self, binding: ClassBinding, tag: Any) -> Any:
+        """A tag's leaf entry in a class (see ``leafmap``), or None when it is not a typed leaf."""
+        if not isinstance(tag, str):
+            return _NODE  # a comment or processing instruction
+        spec = self.lookup(binding, tag)
+        if spec is None:
+            return _NODE
+        if not isinstance(spec, FieldSpec) or spec.codec is None:
+            return None
+        codec = spec.codec
+        return (spec.name, spec.is_list, None if codec.exact else codec.read, self.uri_qname(tag))
+
+    def shape(self, binding: ClassBinding) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """A class's field values before reading (in field order), and the lists to create fresh.
+
+        ``extensions``, ``attributes`` and ``xml`` are set after reading; the root's ``document``
+        (its only other factory) is set by ``read_tree``.
+        """
+        cls = binding.cls
+        plain, lists, dicts, factories = _defaults_of(cls)
+        template = dict.fromkeys(cls.model_fields)
+        template.update(plain)
+        fresh = tuple(name for name in lists if name != "extensions")
+        assert set(dicts) <= {"attributes"}, dicts
+        assert {name for name, _ in factories} <= {"document"}, factories
+        found = (template, fresh)
+        self.shapes[id(binding)] = found
+        return found
+
+
+class _LeafMap(dict[Any, Any]):
+    """A class's leaf entries by tag, made on first sight of a tag (see ``_Names.leafmap``)."""
+
+    def __init__(self, names: _Names, binding: ClassBinding) -> None:
         super().__init__()
-        self.reader = reader
+        self.names = names
         self.binding = binding
-        self.scope_el = scope_el
 
     def __missing__(self, tag: Any) -> Any:
-        entry = self.reader.leaf_entry(self.binding, tag, self.scope_el)
+        entry = self.names.leaf_entry(self.binding, tag)
         self[tag] = entry
         return entry
+
+
+#: Shared name caches by namespace context: (extra families, root declarations, nested, ambiguous).
+_NAMES: dict[tuple[Any, ...], _Names] = {}
+#: Bounds on what is kept across reads: contexts, and tags and layouts per context.
+_MAX_CONTEXTS = 32
+_MAX_NAMES = 20_000
+
+
+def _names_for(
+    families: dict[str | None, str],
+    root_decls: list[tuple[str, str]],
+    nested: bool,
+    ambiguous_uris: set[str | None],
+) -> _Names:
+    """The shared ``_Names`` of a namespace context, made on first use."""
+    extra = tuple(sorted((uri or "", family) for uri, family in families.items() if uri not in FAMILY_OF))
+    key = (extra, tuple(root_decls), nested, frozenset(ambiguous_uris))
+    found = _NAMES.get(key)
+    if found is None or found.size() > _MAX_NAMES:
+        if len(_NAMES) >= _MAX_CONTEXTS:
+            _NAMES.clear()
+        scope_el: dict[str, str] = {}
+        for prefix, uri in root_decls:
+            scope_el[uri] = prefix
+        found = _Names(families, not nested, frozenset(ambiguous_uris), scope_el)
+        _NAMES[key] = found
+    return found
 
 
 class _Reader:
@@ -128,56 +274,28 @@ class _Reader:
         self.check_text = limits.max_text < min(_LIBXML2_MAX_TEXT, len(parsed.text))
         self.nested = False
         self.families: dict[str | None, str] = dict(FAMILY_OF)
-        self.tags: dict[str, tuple[str | None, str | None, str]] = {}
-        self.tagmaps: dict[int, dict[Any, Any]] = {}
-        self.leafmaps: dict[int, dict[Any, Any]] = {}
-        self.layouts: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self.lookups: dict[int, dict[str, Any]] = {}
-        self.shapes: dict[int, tuple[dict[str, Any], tuple[str, ...]]] = {}
         self.decls: dict[Any, list[tuple[str, str]]] = {}
-        self.fast_names = False
-        self.ambiguous_uris: set[str | None] = set()
-        self.qnames: dict[str, str] = {}
-        self.prefixed: dict[str | None, dict[str, str]] = {}
-        self.attr_qnames: dict[str, str] = {}
+        self.names = _Names(self.families, False, frozenset(), {})  # replaced by prepare()
         self.warnings: list[str] = list(parsed.warnings)
         self.leaf_decls = False
 
     # -- names -------------------------------------------------------------------------------
 
-    def split(self, tag: str) -> tuple[str | None, str | None, str]:
-        """Return (uri, family, local) of a Clark-notation tag, cached."""
-        found = self.tags.get(tag)
-        if found is None:
-            if tag[0] == "{":
-                uri, local = tag[1:].split("}", 1)
-            else:
-                uri, local = None, tag
-            found = (uri, self.families.get(uri), local)
-            self.tags[tag] = found
-        return found
-
     def qname(self, el: Any, tag: str, scope_el: dict[str, str]) -> str:
         """The element's qualified name as written."""
-        if self.fast_names:
-            found = self.qnames.get(tag)
-            if found is not None:
-                return found
-            uri, _, local = self.split(tag)
-            if uri not in self.ambiguous_uris:
-                prefix = scope_el.get(uri) if uri is not None else None
-                name = f"{prefix}:{local}" if prefix else local
-                self.qnames[tag] = name
-                return name
+        names = self.names
+        found = names.uri_qname(tag)
+        if found is not None:
+            return found
         # The URI has two prefixes (commonly the default one and ``ovf``), or declarations are
         # nested: the element itself says which prefix it was written with.
         prefix = el.prefix
-        by_prefix = self.prefixed.get(prefix)
+        by_prefix = names.prefixed.get(prefix)
         if by_prefix is None:
-            by_prefix = self.prefixed[prefix] = {}
+            by_prefix = names.prefixed[prefix] = {}
         found = by_prefix.get(tag)
         if found is None:
-            local = self.split(tag)[2]
+            local = names.split(tag)[2]
             found = by_prefix[tag] = f"{prefix}:{local}" if prefix else local
         return found
 
@@ -185,8 +303,9 @@ class _Reader:
         """An attribute's qualified name (lxml does not keep attribute prefixes: derive it)."""
         if clark[0] != "{":
             return clark
-        if self.fast_names:
-            found = self.attr_qnames.get(clark)
+        fast_names = self.names.fast_names
+        if fast_names:
+            found = self.names.attr_qnames.get(clark)
             if found is not None:
                 return found
         uri, local = clark[1:].split("}", 1)
@@ -197,32 +316,9 @@ class _Reader:
             if prefix is None:
                 raise OvfParseError(f"attribute {clark} has no prefix in scope", source=self.source)
             name = f"{prefix}:{local}"
-        if self.fast_names:
-            self.attr_qnames[clark] = name
+        if fast_names:
+            self.names.attr_qnames[clark] = name
         return name
-
-    def tagmap(self, binding: ClassBinding) -> dict[Any, Any]:
-        found = self.tagmaps.get(id(binding))
-        if found is None:
-            found = {_COMMENT: None, _PI: None}
-            self.tagmaps[id(binding)] = found
-        return found
-
-    def lookup(self, binding: ClassBinding, tag: str) -> Any:
-        """The field a child tag binds to in a class: a FieldSpec, ``_POLY``, or None."""
-        _, family, local = self.split(tag)
-        spec = binding.children.get((family, local))
-        if spec is not None:
-            return spec
-        if family != "ovf":
-            return None
-        if binding.sections is not None and (local in SECTION_CLASSES or local == "Section"):
-            return _POLY
-        if binding.content is not None and (local in CONTENT_CLASSES or local == "Content"):
-            return _POLY
-        return None
-
-    # -- document ----------------------------------------------------------------------------
 
     def prepare(self, root: Any) -> None:
         """Find namespace declarations below the root and decide how prefixes are recovered."""
@@ -241,16 +337,18 @@ class _Reader:
         nested = any(el is not root for el in self.decls)
         # An element's prefix follows from its URI unless the URI is bound to two prefixes.
         seen: dict[str, str] = {}
+        ambiguous_uris: set[str | None] = set()
         for decls in self.decls.values():
             for prefix, uri in decls:
                 if seen.setdefault(uri, prefix) != prefix:
-                    self.ambiguous_uris.add(uri)
-        self.fast_names = not nested
+                    ambiguous_uris.add(uri)
+        self.names = _names_for(self.families, self.decls.get(root, []), nested, ambiguous_uris)
         self.leaf_decls = nested
         self.nested = nested or bool(self.decls)
 
     def root_kind(self, root: Any) -> type[OvfModel]:
-        uri, _, local = self.split(root.tag)
+        tag = root.tag
+        uri, local = tag[1:].split("}", 1) if tag[0] == "{" else (None, tag)
         if local == "Envelope":
             if uri in OVF_ENVELOPE_URIS or uri is None:
                 if uri is None or OVF_ENVELOPE_URIS[uri] == "unknown":
@@ -259,7 +357,6 @@ class _Reader:
             if uri.startswith("http://schemas.dmtf.org/ovf/envelope"):
                 self.warnings.append(f"envelope namespace {uri!r} is not one DSP0243 defines")
                 self.families[uri] = "ovf"
-                self.tags.clear()
                 return Envelope
         if local == "Environment" and self.families.get(uri) == "env":
             return Environment
@@ -312,7 +409,7 @@ class _Reader:
 
     def polymorphic(self, binding: ClassBinding, el: Any) -> tuple[FieldSpec | None, type[OvfModel] | None]:
         """The field and class of a section or content element, if it is one."""
-        local = self.split(el.tag)[2]
+        local = self.names.split(el.tag)[2]
         if binding.sections is not None:
             if local in SECTION_CLASSES:
                 return binding.sections, SECTION_CLASSES[local]
@@ -335,15 +432,6 @@ class _Reader:
         local = value.rpartition(":")[2].strip()
         return local if local.endswith("_Type") else ""
 
-    def leafmap(self, binding: ClassBinding, scope_el: dict[str, str]) -> dict[Any, Any]:
-        """Per class: tag -> (field, is_list, reader or None, qualified name or None) for leaves.
-
-        Entries are made on first sight of a tag (None for a tag that is not a typed leaf).
-        """
-        found = _LeafMap(self, binding, scope_el)
-        self.leafmaps[id(binding)] = found
-        return found
-
     def check_leaf(self, child: Any, value: str) -> None:
         """Refuse a typed leaf whose text or tail is longer than ``max_text``."""
         tail = child.tail
@@ -359,34 +447,6 @@ class _Reader:
         entry.extend((self.attr_qname(c, child_scope_at), v) for c, v in items)
         return entry
 
-    def leaf_entry(self, binding: ClassBinding, tag: Any, scope_el: dict[str, str]) -> Any:
-        if not isinstance(tag, str):
-            return None
-        spec = self.lookup(binding, tag)
-        if not isinstance(spec, FieldSpec) or spec.codec is None:
-            return None
-        codec = spec.codec
-        qname = None
-        if self.fast_names and self.split(tag)[0] not in self.ambiguous_uris:
-            qname = self.qname(None, tag, scope_el)
-        return (spec.name, spec.is_list, None if codec.exact else codec.read, qname)
-
-    def shape(self, cls: type[OvfModel], key: int) -> tuple[dict[str, Any], tuple[str, ...]]:
-        """A class's field values before reading (in field order), and the lists to create fresh.
-
-        ``extensions``, ``attributes`` and ``xml`` are set after reading; the root's ``document``
-        (its only other factory) is set by ``read_tree``.
-        """
-        plain, lists, dicts, factories = _defaults_of(cls)
-        template = dict.fromkeys(cls.model_fields)
-        template.update(plain)
-        fresh = tuple(name for name in lists if name != "extensions")
-        assert set(dicts) <= {"attributes"}, dicts
-        assert {name for name, _ in factories} <= {"document"}, factories
-        found = (template, fresh)
-        self.shapes[key] = found
-        return found
-
     def read_typed(
         self, el: Any, binding: ClassBinding, scope_el: dict[str, str], scope_at: dict[str, str], depth: int
     ) -> Any:
@@ -400,9 +460,10 @@ class _Reader:
         max_text = self.max_text
         check_text = self.check_text
         cls = binding.cls
-        shape = self.shapes.get(id(binding))
+        names = self.names
+        shape = names.shapes.get(id(binding))
         if shape is None:
-            shape = self.shape(cls, id(binding))
+            shape = names.shape(binding)
         template, list_names = shape
         data = template.copy()
         for list_name in list_names:
@@ -451,15 +512,23 @@ class _Reader:
         gaps = [text or ""]
         children: list[str] = []
         leaf_attrs: dict[str, list[tuple[str, str]]] = {}
-        leafmap = self.leafmaps.get(id(binding))
+        leafmap = names.leafmaps.get(id(binding))
         if leafmap is None:
-            leafmap = self.leafmap(binding, scope_el)
+            leafmap = names.leafmap(binding)
         leaf_decls = self.leaf_decls
         children_append = children.append
         gaps_append = gaps.append
         assigned_append = assigned.append
         for child in el:
             leaf = leafmap[child.tag]
+            if leaf is _NODE:
+                extensions.append(self.read_other(child, scope_el, scope_at, depth + 1))
+                children_append("*")
+                tail = child.tail
+                if check_text and tail is not None and len(tail) > max_text:
+                    raise self.too_long(child)
+                gaps_append(tail or "")
+                continue
             if leaf is not None and not len(child):
                 name, is_list, read, qname = leaf
                 if is_list or data[name] is None:
@@ -521,7 +590,7 @@ class _Reader:
             for key, value in data.items():
                 if value is _UNTYPED:
                     data[key] = None
-        layouts = self.layouts
+        layouts = names.layouts
         children_t = tuple(children)
         children_t = layouts.setdefault(children_t, children_t)
         gaps_t = tuple(gaps)
@@ -574,12 +643,13 @@ class _Reader:
         spec: Any = None
         child_cls = None
         if isinstance(tag, str):
-            lookups = self.lookups.get(id(binding))
+            names = self.names
+            lookups = names.lookups.get(id(binding))
             if lookups is None:
-                lookups = self.lookups[id(binding)] = {}
+                lookups = names.lookups[id(binding)] = {}
             spec = lookups.get(tag, _UNKNOWN)
             if spec is _UNKNOWN:
-                spec = lookups[tag] = self.lookup(binding, tag)
+                spec = lookups[tag] = names.lookup(binding, tag)
             if spec is _POLY:
                 spec, child_cls = self.polymorphic(binding, child)
             if spec is not None and (
@@ -605,30 +675,53 @@ class _Reader:
             return _make_comment(el.text or "")
         if tag is _PI:
             return _make_pi(el.target, el.text or "")
-        self.enter(el, depth)
-        declared, scope_el, scope_at = self.scoped(el, scope_el, scope_at)
-        max_text = self.max_text
+        if depth >= self.max_depth:
+            self.enter(el, depth)
+        if self.nested and el in self.decls:
+            declared, scope_el, scope_at = self.scoped(el, scope_el, scope_at)
+        else:
+            declared = []
         check_text = self.check_text
+        items = el.items()
         attrs: list[tuple[str, str]] = []
-        for clark, value in el.items():
-            if check_text and len(value) > max_text:
-                raise self.too_long(el)
-            attrs.append((self.attr_qname(clark, scope_at), value))
+        if items:
+            for clark, value in items:
+                if check_text and len(value) > self.max_text:
+                    raise self.too_long(el)
+                attrs.append((self.attr_qname(clark, scope_at), value))
         text = el.text
-        if check_text and text is not None and len(text) > max_text:
+        if check_text and text is not None and len(text) > self.max_text:
             raise self.too_long(el)
-        gaps = [text or ""]
         children: list[Any] = []
-        for child in el:
-            children.append(self.read_other(child, scope_el, scope_at, depth + 1))
-            tail = child.tail
-            if check_text and tail is not None and len(tail) > max_text:
-                raise self.too_long(child)
-            gaps.append(tail or "")
-        if len(gaps) == 1 and not gaps[0]:
-            gaps = []
-        uri = self.split(tag)[0]
-        return _make_node(self.qname(el, tag, scope_el), uri, declared, attrs, children, gaps, el.sourceline)
+        if len(el):
+            gaps = [text or ""]
+            for child in el:
+                children.append(self.read_other(child, scope_el, scope_at, depth + 1))
+                tail = child.tail
+                if check_text and tail is not None and len(tail) > self.max_text:
+                    raise self.too_long(child)
+                gaps.append(tail or "")
+        else:
+            gaps = [text] if text else []
+        names = self.names
+        node = Node.__new__(Node)
+        _SET_DICT(
+            node,
+            {
+                "kind": "element",
+                "name": names.uri_qname(tag) or self.qname(el, tag, scope_el),
+                "namespace": names.split(tag)[0],
+                "ns": declared,
+                "attributes": attrs,
+                "children": children,
+                "gaps": gaps,
+                "line": el.sourceline,
+            },
+        )
+        _SET_FIELDS_SET(node, _NODE_FIELDS.copy())
+        _SET_EXTRA(node, None)
+        _SET_PRIVATE(node, None)
+        return node
 
 
 _PI_BODY = re.compile(r"([^ \t\r\n]*)[ \t\r\n]*(.*)", re.DOTALL)
