@@ -63,7 +63,7 @@ _NIC_TYPES = {ResourceType.ETHERNET_ADAPTER, ResourceType.OTHER_NETWORK_ADAPTER}
 
 
 class _View(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class DiskView(_View):

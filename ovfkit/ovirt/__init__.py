@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from ovfkit.dialects import OVIRT_DIALECTS as _OVIRT_DIALECTS
 from ovfkit.dialects import detect_dialect as _detect_dialect
-from ovfkit.diff.snapshots import SnapshotChainDiff, diff_snapshots
 from ovfkit.ovirt.address import DeviceAddress
 from ovfkit.ovirt.devices import OvirtDevice, ovirt_devices
 from ovfkit.ovirt.disks import OvirtDisk, ovirt_disks
@@ -43,7 +42,17 @@ from ovfkit.ovirt.values import (
 from ovfkit.ovirt.vm import ContentField, VmConfiguration, vm_configuration
 
 if TYPE_CHECKING:
+    from ovfkit.diff.snapshots import SnapshotChainDiff, diff_snapshots
     from ovfkit.model.envelope import Envelope
+
+
+def __getattr__(name: str) -> object:
+    """Import the snapshot diff (and the diff package with it) only when it is asked for."""
+    if name in ("SnapshotChainDiff", "diff_snapshots"):
+        from ovfkit.diff import snapshots
+
+        return getattr(snapshots, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "BiosType",
