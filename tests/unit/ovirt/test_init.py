@@ -8,7 +8,8 @@ import ovfkit.ovirt
 
 
 def test_all_names_exist_and_nothing_else_is_public() -> None:
-    public = {name for name in vars(ovfkit.ovirt) if not name.startswith("_")}
+    lazy = {"SnapshotChainDiff", "diff_snapshots"}  # imported on first access (cold start)
+    public = {name for name in vars(ovfkit.ovirt) if not name.startswith("_")} | lazy
     modules = {name for name in public if inspect.ismodule(getattr(ovfkit.ovirt, name))}
     assert set(ovfkit.ovirt.__all__) == public - modules - {"annotations", "TYPE_CHECKING"}
     assert sorted(ovfkit.ovirt.__all__) == ovfkit.ovirt.__all__
