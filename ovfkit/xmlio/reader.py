@@ -275,6 +275,8 @@ class _Reader:
         self.nested = False
         self.families: dict[str | None, str] = dict(FAMILY_OF)
         self.decls: dict[Any, list[tuple[str, str]]] = {}
+        #: Attribute names as written, by element, when the tree cannot tell them (see prepare).
+        self.written_attrs: dict[Any, list[str]] | None = None
         self.names = _Names(self.families, False, frozenset(), {})  # replaced by prepare()
         self.warnings: list[str] = list(parsed.warnings)
         self.leaf_decls = False
@@ -298,6 +300,14 @@ class _Reader:
             local = names.split(tag)[2]
             found = by_prefix[tag] = f"{prefix}:{local}" if prefix else local
         return found
+
+    def attr_qnames(self, el: Any, items: list[tuple[str, str]], scope_at: dict[str, str]) -> list[str]:
+        """The qualified names of an element's attributes, in order."""
+        if self.written_attrs is not None:
+            written = self.written_attrs.get(el)
+            if written is not None and len(written) == len(items):
+                return written
+        return [self.attr_qname(clark, scope_at) for clark, _ in items]
 
     def attr_qname(self, clark: str, scope_at: dict[str, str]) -> str:
         """An attribute's qualified name (lxml does not keep attribute prefixes: derive it)."""
@@ -338,10 +348,16 @@ class _Reader:
         # An element's prefix follows from its URI unless the URI is bound to two prefixes.
         seen: dict[str, str] = {}
         ambiguous_uris: set[str | None] = set()
+        attribute_prefixes: dict[str, set[str]] = {}
         for decls in self.decls.values():
             for prefix, uri in decls:
                 if seen.setdefault(uri, prefix) != prefix:
                     ambiguous_uris.add(uri)
+                if prefix:
+                    attribute_prefixes.setdefault(uri, set()).add(prefix)
+        if any(len(prefixes) > 1 for prefixes in attribute_prefixes.values()):
+            # Two prefixes for one URI: lxml cannot tell which one an attribute was written with.
+            self.written_attrs = _written_attribute_names(text, self.parsed.prolog_end, root)
         self.names = _names_for(self.families, self.decls.get(root, []), nested, ambiguous_uris)
         self.leaf_decls = nested
         self.nested = nested or bool(self.decls)
@@ -444,7 +460,7 @@ class _Reader:
         """A typed leaf's namespace declarations and attributes, by qualified name, as written."""
         _, _, child_scope_at = self.scoped(child, scope_el, scope_at)
         entry = [("xmlns:" + p if p else "xmlns", u) for p, u in self.decls.get(child) or []]
-        entry.extend((self.attr_qname(c, child_scope_at), v) for c, v in items)
+        entry.extend(zip(self.attr_qnames(child, items, child_scope_at), [v for _, v in items], strict=True))
         return entry
 
     def read_typed(
@@ -480,8 +496,7 @@ class _Reader:
             attrs = binding.attrs
             families = self.families
             done: set[str] = set()
-            for clark, value in items:
-                qname = self.attr_qname(clark, scope_at)
+            for (clark, value), qname in zip(items, self.attr_qnames(el, items, scope_at), strict=True):
                 attr_names.append(qname)
                 if check_text and len(value) > max_text:
                     raise self.too_long(el)
@@ -685,10 +700,10 @@ class _Reader:
         items = el.items()
         attrs: list[tuple[str, str]] = []
         if items:
-            for clark, value in items:
+            for (_, value), qname in zip(items, self.attr_qnames(el, items, scope_at), strict=True):
                 if check_text and len(value) > self.max_text:
                     raise self.too_long(el)
-                attrs.append((self.attr_qname(clark, scope_at), value))
+                attrs.append((qname, value))
         text = el.text
         if check_text and text is not None and len(text) > self.max_text:
             raise self.too_long(el)
@@ -722,6 +737,40 @@ class _Reader:
         _SET_EXTRA(node, None)
         _SET_PRIVATE(node, None)
         return node
+
+
+# Markup in document order: comments, PIs and CDATA (skipped), end tags, and start tags with
+# their attributes (group 1: the name, group 2: the attributes). Text cannot hold a "<".
+_MARKUP = re.compile(
+    r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>|</[^>]*>"
+    r"|<([^\s/>]+)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>",
+    re.DOTALL,
+)
+_ATTRIBUTE = re.compile(r"([^\s=/>]+)\s*=\s*(?:\"[^\"]*\"|'[^']*')")
+
+
+def _written_attribute_names(text: str, start: int, root: Any) -> dict[Any, list[str]]:
+    """Each element's attribute names as written (without namespace declarations), from the text.
+
+    Start tags come in the same order as ``root.iter()`` gives the elements; only elements with
+    attributes are kept.
+    """
+    elements = (el for el in root.iter() if isinstance(el.tag, str))
+    found: dict[Any, list[str]] = {}
+    for match in _MARKUP.finditer(text, start):
+        if match.group(1) is None:
+            continue
+        el = next(elements, None)
+        if el is None:
+            break
+        names = [
+            name
+            for name in _ATTRIBUTE.findall(match.group(2))
+            if name != "xmlns" and not name.startswith("xmlns:")
+        ]
+        if names:
+            found[el] = names
+    return found
 
 
 _PI_BODY = re.compile(r"([^ \t\r\n]*)[ \t\r\n]*(.*)", re.DOTALL)

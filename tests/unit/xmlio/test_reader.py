@@ -1,0 +1,57 @@
+"""Tests of the reader's name recovery and of the name caches it shares between documents."""
+
+from __future__ import annotations
+
+import ovfkit
+from ovfkit.model import File, References, VirtualHardwareSection
+from ovfkit.xmlio import reader
+
+OVF1 = "http://schemas.dmtf.org/ovf/envelope/1"
+RASD = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData"
+
+
+def _item_document(rasd_prefix: str) -> bytes:
+    return (
+        f'<Envelope xmlns="{OVF1}" xmlns:ovf="{OVF1}" xmlns:{rasd_prefix}="{RASD}">'
+        '<VirtualSystem ovf:id="a"><Info>i</Info><VirtualHardwareSection><Info>h</Info><Item>'
+        f"<{rasd_prefix}:ElementName>cpu</{rasd_prefix}:ElementName>"
+        f"<{rasd_prefix}:InstanceID>1</{rasd_prefix}:InstanceID>"
+        f"<{rasd_prefix}:ResourceType>3</{rasd_prefix}:ResourceType>"
+        "</Item></VirtualHardwareSection></VirtualSystem></Envelope>"
+    ).encode()
+
+
+def test_documents_with_other_prefixes_are_read_with_their_own_names() -> None:
+    """The shared name caches are per namespace context: a second document with another prefix for
+    the same URI is read and written with its own prefix."""
+    first, second = _item_document("rasd"), _item_document("r")
+    for data in (first, second, first, second):
+        model = ovfkit.loads(data)
+        assert ovfkit.dumps(model) == data
+        hardware = model.virtual_systems()[0].sections[0]
+        assert isinstance(hardware, VirtualHardwareSection)
+        assert [(item.element_name, item.instance_id) for item in hardware.items] == [("cpu", "1")]
+
+
+def test_name_caches_stay_bounded_across_many_contexts() -> None:
+    for index in range(reader._MAX_CONTEXTS * 2):
+        data = _item_document(f"p{index}")
+        assert ovfkit.dumps(ovfkit.loads(data)) == data
+    assert len(reader._NAMES) <= reader._MAX_CONTEXTS
+
+
+def test_attribute_prefixes_are_read_from_the_text_when_two_share_a_namespace() -> None:
+    """lxml does not keep attribute prefixes; with two prefixes for one URI the start tags tell them.
+
+    A comment that looks like a start tag and a ``>`` inside an attribute value do not confuse it.
+    """
+    data = (
+        f'<Envelope xmlns="{OVF1}" xmlns:p="urn:u" xmlns:q="urn:u"><!-- <File q:y="2"> -->'
+        '<References><File q:y="a>b" p:x="1"/><File p:x="2"/></References></Envelope>'
+    ).encode()
+    model = ovfkit.loads(data)
+    assert isinstance(model.references, References)
+    files = model.references.files
+    assert all(isinstance(file, File) for file in files)
+    assert [list(file.attributes) for file in files] == [["q:y", "p:x"], ["p:x"]]
+    assert ovfkit.dumps(model) == data
