@@ -35,14 +35,20 @@ def loads(data: bytes | str, *, limits: Limits = DEFAULT_LIMITS, source: str | N
 def load(source: str | os.PathLike[str] | IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> Model:
     """Read an OVF descriptor or environment document from a path or a binary file object.
 
-    A path ending in ``.ova`` is read as an OVA package: only its descriptor is read.
+    A path ending in ``.ova`` is read as an OVA package: the header of every member is checked
+    (the data of the others is skipped, not read) and only the descriptor is read; an unsafe member
+    anywhere in the package raises an ``OvfSecurityError``. A layout the reader tolerates (a
+    descriptor that is not the first member) is noted in ``document.warnings``. Digests and the
+    signature are not checked: ``ovfkit.ova.verify`` does that.
     """
     if isinstance(source, (str, os.PathLike)) and os.fspath(source).lower().endswith(".ova"):
-        from ovfkit.ova import read_descriptor
+        from ovfkit.ova import read_package_descriptor
 
-        data, name = read_descriptor(os.fspath(source), limits)
-    else:
-        data, name = read_source(source, limits)
+        found = read_package_descriptor(os.fspath(source), limits)
+        model = read_tree(parse_bytes(found.data, found.name, limits), found.name, limits)
+        model.document.warnings.extend(found.notes)
+        return model
+    data, name = read_source(source, limits)
     parsed = parse_bytes(data, name, limits)
     return read_tree(parsed, name, limits)
 

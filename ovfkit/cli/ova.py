@@ -97,11 +97,22 @@ def _trust_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: The longest line the text reports print (findings are bounded far below; this only guards).
+_MAX_LINE = 4000
+
+
+def _line(text: str) -> str:
+    """A report line for a terminal: control characters from the package escaped, length bounded."""
+    from ovfkit.cli.show import shown
+
+    return shown(text, _MAX_LINE)
+
+
 def _finding_line(package: str, item: Finding) -> str:
     from ovfkit.ova.errors import member_label
 
     where = f"member {member_label(item.member)}: " if item.member else ""
-    return f"{package}: {item.severity} {item.code} {item.name}: {where}{item.message}"
+    return _line(f"{package}: {item.severity} {item.code} {item.name}: {where}{item.message}")
 
 
 def _print_findings(result: VerifyResult, quiet: bool) -> None:
@@ -161,7 +172,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     else:
         _print_findings(result, args.quiet)
         if not (args.quiet and result.ok):
-            print(_summary(result))
+            print(_line(_summary(result)))
     return exitcodes.OK if result.ok else exitcodes.FINDINGS
 
 
@@ -222,13 +233,13 @@ def _run_extract(args: argparse.Namespace) -> int:
     result = outcome.verify
     _print_findings(result, args.quiet)
     if not result.ok:
-        print(_summary(result) + "; nothing extracted")
+        print(_line(_summary(result) + "; nothing extracted"))
         return exitcodes.FINDINGS
     if outcome.refused is not None:
-        print(f"{result.package}: nothing extracted: {outcome.refused}")
+        print(_line(f"{result.package}: nothing extracted: {outcome.refused}"))
         return exitcodes.FINDINGS
     if not args.quiet:
-        print(f"{result.package}: extracted {len(outcome.written)} files to {outcome.destination}")
+        print(_line(f"{result.package}: extracted {len(outcome.written)} files to {outcome.destination}"))
     return exitcodes.OK
 
 

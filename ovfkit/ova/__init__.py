@@ -1,7 +1,8 @@
 """OVA packages: stream them safely, verify manifest and signature, extract and pack them.
 
 ``open(path)`` streams a package's members in order (never listing or extracting it),
-``read_descriptor(path)`` reads only its ``.ovf``, ``verify(path)`` returns a ``VerifyResult``
+``read_descriptor(path)`` checks every member's header (seeking over the data) and returns only
+its ``.ovf``, ``verify(path)`` returns a ``VerifyResult``
 (findings as data), ``extract(path, folder)`` writes a verified package into one folder, and
 ``pack(descriptor, output)`` builds a ustar package as VMware ovftool expects. Signatures need the
 ``cryptography`` package, imported only when a signature is checked or made.
@@ -32,7 +33,14 @@ from ovfkit.ova.findings import CODES, Finding, MemberResult, VerifyResult
 from ovfkit.ova.limits import DEFAULT_OVA_LIMITS, OvaLimits
 from ovfkit.ova.manifest import Manifest, ManifestEntry, format_manifest, parse_manifest
 from ovfkit.ova.pack import PackResult, pack
-from ovfkit.ova.reader import MemberInfo, OvaMember, OvaPackage, read_descriptor
+from ovfkit.ova.reader import (
+    MemberInfo,
+    OvaMember,
+    OvaPackage,
+    PackageDescriptor,
+    read_descriptor,
+    read_package_descriptor,
+)
 from ovfkit.ova.reader import open_package as open
 from ovfkit.ova.verify import verify
 
@@ -60,6 +68,7 @@ __all__ = [
     "OvaTruncatedError",
     "OvaUnsafeError",
     "PackResult",
+    "PackageDescriptor",
     "SignatureCheck",
     "VerifyResult",
     "check_signature",
@@ -71,6 +80,7 @@ __all__ = [
     "parse_certificate_file",
     "parse_manifest",
     "read_descriptor",
+    "read_package_descriptor",
     "sign_manifest",
     "verify",
 ]

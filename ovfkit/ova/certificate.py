@@ -192,8 +192,20 @@ def _may_issue(certificate: x509.Certificate, *, anchor: bool) -> bool:
     return bool(constraints.ca)
 
 
+def _printable(text: str) -> str:
+    """``text`` with control and invisible characters escaped (``\\x1b``), as a name in a message."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def _name(name: x509.Name) -> str:
+    """A distinguished name for messages: RFC 4514, escaped, at most 200 characters."""
+    return quote(_printable(name.rfc4514_string()), 200)
+
+
 def _subject(certificate: x509.Certificate) -> str:
-    return quote(certificate.subject.rfc4514_string() or "<empty subject>", 200)
+    return _name(certificate.subject) or "<empty subject>"
 
 
 def _chain(
@@ -232,8 +244,7 @@ def _chain(
         if issuer is None:
             return (
                 False,
-                f"no trust anchor issued {_subject(current)} "
-                f"(issuer {quote(current.issuer.rfc4514_string(), 200)})",
+                f"no trust anchor issued {_subject(current)} (issuer {_name(current.issuer)})",
             )
         if not _may_issue(issuer, anchor=False):
             return False, f"the intermediate certificate {_subject(issuer)} is not a CA"

@@ -8,6 +8,11 @@ and nothing is left behind. Member names are single safe file names, so nothing 
 the folder. A package file's headers are all checked (seeking over the data) before anything is
 written, and members the manifest does not list are never written. A package without a manifest
 is not extracted: none of its members can be verified.
+
+Whenever ``extract`` does not finish (the package does not verify, a name exists, an I/O error),
+the destination is left as it was: the temporaries are removed, names already given are taken back
+(with ``force``, what they replaced is put back), and the folders ``extract`` created for the
+destination are removed again.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO
@@ -56,35 +62,87 @@ class ExtractResult:
         return self.verify.ok and self.refused is None
 
 
+def _make_folders(path: str) -> list[str]:
+    """Create ``path`` and its missing parents; return the folders this call created, outermost first."""
+    missing: list[str] = []
+    current = os.path.abspath(path)
+    while not os.path.lexists(current):
+        missing.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    created: list[str] = []
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            continue  # made by someone else meanwhile: not ours to remove
+        except OSError:
+            _remove_folders(created)
+            raise
+        created.append(folder)
+    return created
+
+
+def _remove_folders(created: list[str]) -> None:
+    """Remove the folders ``_make_folders`` created, innermost first, if they are still empty."""
+    for folder in reversed(created):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            return  # not empty (someone else wrote there) or gone: leave it and its parents
+
+
 class _Folder:
-    """The destination folder, opened once; every name is resolved relative to it."""
+    """The destination folder, opened once; every name is resolved relative to it.
+
+    ``close(keep=False)`` takes back everything written (temporaries, published names, backups put
+    back) and removes the folders made for the destination; ``close(keep=True)`` keeps what was
+    published and drops the backups of replaced files.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
         if not ({os.open, os.link, os.rename, os.unlink, os.stat} <= os.supports_dir_fd):
             raise OvaExtractError("extracting needs a platform with dir_fd support (POSIX)")
         try:
-            os.makedirs(path, exist_ok=True)
-            self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+            self.created = _make_folders(path)
         except OSError as exc:
+            raise OvaExtractError(f"cannot use {path!r} as the destination: {exc.strerror or exc}") from None
+        try:
+            flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+            self.fd = os.open(os.path.abspath(path), flags)  # the folder _make_folders made or found
+        except OSError as exc:
+            _remove_folders(self.created)
             raise OvaExtractError(f"cannot use {path!r} as the destination: {exc.strerror or exc}") from None
         self.token = secrets.token_hex(6)
         self.temporaries: dict[int, tuple[str, str]] = {}
+        #: names given so far, in order, each with the backup of what it replaced (``force``) or None
+        self.published: list[tuple[str, str | None]] = []
 
-    def exists(self, name: str) -> bool:
+    def _entry(self, name: str) -> os.stat_result | None:
         try:
-            os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+            return os.stat(name, dir_fd=self.fd, follow_symlinks=False)
         except FileNotFoundError:
-            return False
+            return None
         except OSError as exc:
             raise OvaExtractError(f"cannot check {name!r} in {self.path!r}: {exc.strerror or exc}") from None
-        return True
+
+    def exists(self, name: str) -> bool:
+        return self._entry(name) is not None
+
+    def _refuse_existing(self, name: str, force: bool) -> None:
+        entry = self._entry(name)
+        if entry is None:
+            return
+        if not force:
+            raise OvaExtractError(f"{name!r} already exists in {self.path!r} (use --force to overwrite it)")
+        if stat.S_ISDIR(entry.st_mode):
+            raise OvaExtractError(f"{name!r} is a folder in {self.path!r}; --force replaces only files")
 
     def create(self, info: MemberInfo, force: bool) -> IO[bytes]:
-        if not force and self.exists(info.name):
-            raise OvaExtractError(
-                f"{info.name!r} already exists in {self.path!r} (use --force to overwrite it)"
-            )
+        self._refuse_existing(info.name, force)
         temporary = f".ovfkit-{self.token}-{info.index}.part"
         try:
             fd = os.open(temporary, _CREATE, 0o644, dir_fd=self.fd)
@@ -94,15 +152,24 @@ class _Folder:
         return os.fdopen(fd, "wb")
 
     def publish(self, index: int, force: bool) -> str:
+        """Give a temporary its member's name; with ``force``, what had the name is kept aside."""
         temporary, name = self.temporaries[index]
+        self._refuse_existing(name, force)
+        backup = None
         try:
-            if force:
-                os.replace(temporary, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
-            else:
+            if force and self.exists(name):
+                backup = f".ovfkit-{self.token}-{index}.old"
+                os.rename(name, backup, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+            try:
                 self._link_without_replacing(temporary, name)
+            except BaseException:
+                if backup is not None:
+                    os.rename(backup, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+                raise
         except OSError as exc:
             raise OvaExtractError(f"cannot write {name!r} in {self.path!r}: {exc.strerror or exc}") from None
         del self.temporaries[index]
+        self.published.append((name, backup))
         return name
 
     def _link_without_replacing(self, temporary: str, name: str) -> None:
@@ -124,12 +191,31 @@ class _Folder:
             return
         os.unlink(temporary, dir_fd=self.fd)
 
-    def close(self) -> None:
+    def _take_back(self) -> None:
+        """Remove the names given so far and put back what they replaced, last first."""
+        for name, backup in reversed(self.published):
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=self.fd)
+                if backup is not None:
+                    os.rename(backup, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+        self.published.clear()
+
+    def close(self, keep: bool) -> None:
+        """Remove the temporaries; keep the published names (``keep``) or take everything back."""
         for temporary, _ in self.temporaries.values():
             with contextlib.suppress(OSError):
                 os.unlink(temporary, dir_fd=self.fd)
         self.temporaries.clear()
+        if keep:
+            for _, backup in self.published:
+                if backup is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(backup, dir_fd=self.fd)
+        else:
+            self._take_back()
         os.close(self.fd)
+        if not keep:
+            _remove_folders(self.created)
 
 
 def _check_structure(
@@ -200,6 +286,7 @@ def _extract(
     if refused is not None:
         return ExtractResult(refused, destination)
     folder = _Folder(destination)
+    done = False
     try:
         result = verify(
             source,
@@ -221,6 +308,7 @@ def _extract(
             companion = member.name in (result.manifest, result.certificate)
             if member.index in folder.temporaries and (member.verified is True or companion):
                 outcome.written.append(folder.publish(member.index, force))
+        done = True
         return outcome
     finally:
-        folder.close()
+        folder.close(keep=done)

@@ -19,11 +19,12 @@ import lzma
 import os
 import stat
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Union, cast
 
+from ovfkit.errors import quote
 from ovfkit.ova.errors import (
     OvaCompressedError,
     OvaError,
@@ -58,10 +59,12 @@ __all__ = [
     "MemberInfo",
     "OvaMember",
     "OvaPackage",
+    "PackageDescriptor",
     "ProgressCallback",
     "Source",
     "open_package",
     "read_descriptor",
+    "read_package_descriptor",
     "sniff_compression",
 ]
 
@@ -371,7 +374,9 @@ class OvaPackage:
     Iterate it once for the members in archive order (``OvaMember``). ``descriptor``,
     ``manifest`` and ``certificate`` are the first member of each kind seen so far (held in
     memory), ``members`` the facts of every member seen so far, and ``complete`` tells whether the
-    end of the archive was reached and checked.
+    end of the archive was reached and checked. ``hold`` names the kinds whose first member is held
+    in memory (default all three); a kind left out is streamed like any file and its attribute
+    stays None.
     """
 
     def __init__(
@@ -382,7 +387,12 @@ class OvaPackage:
         allow_compressed: bool = False,
         progress: ProgressCallback | None = None,
         name: str | None = None,
+        hold: Collection[str] = _BUFFERED_KINDS,
     ) -> None:
+        unknown = set(hold) - set(_BUFFERED_KINDS)
+        if unknown:
+            raise ValueError(f"hold takes {', '.join(_BUFFERED_KINDS)}, not {', '.join(sorted(unknown))}")
+        self._hold = frozenset(hold)
         stream, label, size, seekable, owned = _open_input(source, name)
         self.name = label
         self.limits = limits
@@ -505,9 +515,11 @@ class OvaPackage:
         if self._input.size is None:
             return
         room = self._input.size - data_offset
-        if size + padding(size) > room:
+        needed = size + padding(size)
+        if needed > room:
+            padded = f" ({needed} with its padding to a 512-byte block)" if needed != size else ""
             raise OvaTruncatedError(
-                f"{what} declares {size} bytes but only {max(room, 0)} remain in the archive",
+                f"{what} declares {size} bytes{padded} but only {max(room, 0)} remain in the archive",
                 package=self.name,
                 member=member,
             )
@@ -654,10 +666,10 @@ class OvaPackage:
         info = MemberInfo(name, size, kind, len(self.members), offset, data_offset)
         self.members.append(info)
         data = None
-        if kind == "padding" or (kind in _BUFFERED_KINDS and getattr(self, kind) is None):
+        if kind == "padding" or (kind in self._hold and getattr(self, kind) is None):
             data = self._read_whole(info)
         member = OvaMember(self, info, data)
-        if data is not None and kind in _BUFFERED_KINDS:
+        if data is not None and kind in self._hold:
             setattr(self, kind, member)
         elif data is None:
             self._current = member
@@ -709,27 +721,94 @@ def open_package(
     allow_compressed: bool = False,
     progress: ProgressCallback | None = None,
     name: str | None = None,
+    hold: Collection[str] = _BUFFERED_KINDS,
 ) -> OvaPackage:
     """Open an OVA package for streaming (``with ovfkit.ova.open(path) as package: for m in package``).
 
     ``source`` is a path or a binary file object (read from its current position). Compressed
     packages raise ``OvaCompressedError`` unless ``allow_compressed`` (gzip, xz, bzip2). ``progress``
-    is called with (bytes read, archive size) as the archive is read. Raises ``OvaReadError`` when
-    the file cannot be opened and ``OvaFormatError`` when it is empty or compressed.
+    is called with (bytes read, archive size) as the archive is read. ``hold`` names the kinds
+    (``descriptor``, ``manifest``, ``certificate``) whose first member is held in memory. Raises
+    ``OvaReadError`` when the file cannot be opened and ``OvaFormatError`` when it is empty or
+    compressed.
     """
-    return OvaPackage(source, limits=limits, allow_compressed=allow_compressed, progress=progress, name=name)
+    return OvaPackage(
+        source, limits=limits, allow_compressed=allow_compressed, progress=progress, name=name, hold=hold
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PackageDescriptor:
+    """The descriptor of a package whose every header was checked (``read_package_descriptor``).
+
+    ``data`` is the ``.ovf`` member's bytes, ``name`` the name for messages (``x.ova!vm.ovf``),
+    ``member`` the member's name, ``index`` its position in the archive, ``members`` how many members
+    the archive holds, and ``notes`` what was tolerated (the descriptor is not the first member).
+    The digests and the signature are not checked: that is ``verify``'s work.
+    """
+
+    data: bytes
+    name: str
+    member: str
+    index: int
+    members: int
+    notes: tuple[str, ...] = ()
+
+
+def read_package_descriptor(source: Source, limits: Limits | None = None) -> PackageDescriptor:
+    """Read a package's ``.ovf`` descriptor, after checking the header of every member of the archive.
+
+    The archive is read to its end marker, seeking over the data of the other members (only the
+    descriptor, read under ``limits.max_bytes``, and oVirt's small zero-filled ``pad`` members are
+    read; an unseekable stream is read and discarded in 64 KiB pieces instead), so an unsafe member
+    anywhere in the package (a link, a device, a ``..`` or absolute name, a duplicate, a sparse
+    member, an oversize header, a declared size beyond the archive, truncation, data after the end)
+    raises instead of passing unnoticed; a second ``.ovf`` raises too, since which descriptor applies
+    would be ambiguous. Raises ``OvaError`` subclasses (all
+    ``OvfError``): ``OvaUnsafeError``/``OvaLimitError`` (``OvfSecurityError``) and ``OvaFormatError``
+    (``OvfParseError``).
+    """
+    max_bytes = limits.max_bytes if limits is not None else DEFAULT_OVA_LIMITS.max_descriptor_bytes
+    found: OvaMember | None = None
+    with open_package(
+        source, limits=OvaLimits(max_descriptor_bytes=max_bytes), hold=("descriptor",)
+    ) as package:
+        for member in package:
+            if member.kind != "descriptor":
+                continue
+            if found is not None:
+                raise OvaUnsafeError(
+                    f"a second .ovf descriptor (the first is {found.name!r}); which one applies is ambiguous",
+                    package=package.name,
+                    member=member.name,
+                    code="OVA113",
+                )
+            found = member
+        if found is None or found.data is None:
+            raise OvaFormatError("the package holds no .ovf descriptor", package=package.name)
+        notes = []
+        if found.index != 0:
+            first = package.members[0].name
+            notes.append(
+                f"the descriptor {found.name!r} is member {found.index + 1} of the package, not the first "
+                f"(the first is {quote(first, 120)!r}); OVF requires it first"
+            )
+        return PackageDescriptor(
+            found.data,
+            f"{package.name}!{found.name}",
+            found.name,
+            found.index,
+            len(package.members),
+            tuple(notes),
+        )
 
 
 def read_descriptor(source: Source, limits: Limits | None = None) -> tuple[bytes, str]:
     """The bytes of a package's ``.ovf`` descriptor and a name for messages (``x.ova!vm.ovf``).
 
-    Reads up to the first ``.ovf`` member only (read under ``limits.max_bytes``); the members
-    after it are not touched. Raises ``OvaError`` subclasses (all ``OvfError``) when the package
-    cannot be read that far or holds no descriptor.
+    ``read_package_descriptor(source, limits)`` without the facts: every member's header is checked
+    (seeking over the data of the others), and a package with an unsafe member anywhere, a second
+    ``.ovf`` or no ``.ovf`` raises an ``OvaError`` (all ``OvfError``).
     """
-    max_bytes = limits.max_bytes if limits is not None else DEFAULT_OVA_LIMITS.max_descriptor_bytes
-    with open_package(source, limits=OvaLimits(max_descriptor_bytes=max_bytes)) as package:
-        for member in package:
-            if member.kind == "descriptor" and member.data is not None:
-                return member.data, f"{package.name}!{member.name}"
-        raise OvaFormatError("the package holds no .ovf descriptor", package=package.name)
+    found = read_package_descriptor(source, limits)
+    return found.data, found.name

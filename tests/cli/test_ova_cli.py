@@ -118,6 +118,16 @@ class TestVerify:
         assert main(["ova", "verify", str(path), "--trust", str(trust)]) == 1
         assert "OVA306 untrusted-certificate" in capsys.readouterr().out
 
+    def test_signer_names_cannot_drive_the_terminal(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        signer = self_signed("Evil\x1b]0;owned\x07\x9b2J\u202eSigner")
+        path = write(tmp_path, Package(signer=signer).bytes())
+        assert main(["ova", "verify", str(path)]) == 0
+        out = capsys.readouterr().out
+        assert not any(char in out for char in "\x1b\x07\x9b\u202e")
+        assert "signed by CN=Evil\\x1b]0\\;owned\\x07\\x9b2J\\u202eSigner" in out
+
     def test_strict(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         path = write(tmp_path, Package(algorithm="SHA1").bytes())
         assert main(["ova", "verify", str(path)]) == 0
@@ -231,12 +241,24 @@ class TestExtract:
         work.mkdir()
         path = write(work, HOSTILE[case][0])
         before = sorted(str(p) for p in tmp_path.rglob("*"))
-        assert main(["ova", "extract", str(path), "-o", str(work / "out")]) == 1
-        after = sorted(str(p) for p in tmp_path.rglob("*") if p != work / "out")
-        assert after == before
-        assert not (work / "out").exists() or list((work / "out").iterdir()) == []
+        assert main(["ova", "extract", str(path), "-o", str(work / "new" / "out")]) == 1
+        after = sorted(str(p) for p in tmp_path.rglob("*"))
+        assert after == before  # not even the destination folder is left behind
         out, err = capsys.readouterr()
         assert "nothing extracted" in out and "Traceback" not in out + err
+
+    @pytest.mark.parametrize(
+        "package",
+        [tampered_digest(), Package(with_manifest=False).bytes()],
+        ids=["wrong-digest", "no-manifest"],
+    )
+    def test_failure_leaves_no_destination_folder(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], package: bytes
+    ) -> None:
+        path = write(tmp_path, package)
+        assert main(["ova", "extract", str(path), "-o", str(tmp_path / "a" / "b" / "out")]) == 1
+        assert "nothing extracted" in capsys.readouterr().out
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["x.ova"]
 
     def test_existing_file_exit_2_untouched(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         out_dir = tmp_path / "out"
@@ -290,11 +312,6 @@ class TestPack:
         err = capsys.readouterr().err
         assert len(err.strip().splitlines()) == 1 and "'..'" in err
         assert not (tmp_path / "x.ova").exists()
-
-
-def test_show_reads_a_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["show", str(write(tmp_path, Package().bytes()))]) == 0
-    assert "disk1.vmdk" in capsys.readouterr().out
 
 
 def test_real_process(tmp_path: Path) -> None:

@@ -153,6 +153,14 @@ class TestCheck:
         impostor = Signer(rsa_key(2048, "impostor"), [certificate("Test Signer", rsa_key(2048, "impostor"))])
         assert ("OVA306", "error") in check(impostor.sign(MANIFEST), anchors=list(signer.chain))
 
+    def test_signer_names_are_escaped(self) -> None:
+        signer = self_signed("Evil\x1b[2J\u202eSigner")
+        parsed, _ = parse_certificate_file(signer.sign(MANIFEST))
+        assert parsed is not None
+        result = check_signature(parsed, MANIFEST, anchors=[authority().root])
+        assert result.signer == "CN=Evil\\x1b[2J\\u202eSigner"
+        assert all("\x1b" not in f.message and "\u202e" not in f.message for f in result.findings)
+
     def test_chain_to_root(self) -> None:
         pki = authority()
         found = check(pki.signer.sign(MANIFEST), anchors=[pki.root])

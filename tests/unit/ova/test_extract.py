@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,7 +52,7 @@ def test_unverified_package_writes_nothing(place: Path) -> None:
     manifest = manifest_for([*package.members()[:1], ("disk1.vmdk", b"other"), ("data.iso", b"iso")])
     outcome = extract(save(place, Package(manifest_bytes=manifest).bytes()), place / "out")
     assert not outcome.ok and outcome.written == []
-    assert tree(place / "out") == {}
+    assert not (place / "out").exists()
 
 
 @pytest.mark.parametrize(
@@ -70,9 +72,7 @@ def test_hostile_package_writes_nothing_anywhere(place: Path, hostile: bytes) ->
     before = tree(place)
     outcome = extract(path, place / "out")
     assert not outcome.ok
-    after = tree(place)
-    assert after.pop("out", "dir") == "dir"  # the folder is not even made when the headers are bad
-    assert after == before
+    assert tree(place) == before  # the folder is not even made when the headers are bad
     assert not Path("/tmp/escaped.txt").exists()
 
 
@@ -80,7 +80,7 @@ def test_package_without_manifest_is_refused(place: Path) -> None:
     outcome = extract(save(place, Package(with_manifest=False).bytes()), place / "out")
     assert not outcome.ok and outcome.verify.ok
     assert outcome.refused is not None and "no manifest" in outcome.refused
-    assert tree(place / "out") == {}
+    assert not (place / "out").exists()
 
 
 def test_never_over_an_existing_file(place: Path) -> None:
@@ -128,3 +128,82 @@ def test_destination_that_is_a_file(place: Path) -> None:
     (place / "out").write_bytes(b"")
     with pytest.raises(OvaExtractError, match="destination"):
         extract(save(place, Package().bytes()), place / "out")
+
+
+def test_failure_removes_only_the_folders_it_made(place: Path) -> None:
+    (place / "kept").mkdir()
+    bad = Package(manifest_bytes=manifest_for([("vm.ovf", b"other")]))
+    outcome = extract(save(place, bad.bytes()), place / "kept" / "new" / "deeper")
+    assert not outcome.ok
+    assert tree(place / "kept") == {}  # "new" and "deeper" are gone, "kept" (there before) stays
+
+
+def test_failure_in_an_existing_folder_leaves_it_as_it_was(place: Path) -> None:
+    out = place / "out"
+    out.mkdir()
+    (out / "notes.txt").write_bytes(b"mine")
+    bad = Package(manifest_bytes=manifest_for([("vm.ovf", b"other")]))
+    assert not extract(save(place, bad.bytes()), out).ok
+    assert tree(out) == {"notes.txt": b"mine"}
+
+
+def test_a_name_clash_leaves_the_folder_as_it_was(place: Path) -> None:
+    out = place / "out"
+    out.mkdir()
+    (out / "data.iso").write_bytes(b"precious")
+    with pytest.raises(OvaExtractError, match="already exists"):
+        extract(save(place, Package().bytes()), out)
+    assert tree(out) == {"data.iso": b"precious"}
+
+
+def _failing_link(monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
+    """Make giving ``failing`` its name fail with an I/O error (after the others were given theirs)."""
+    real_link = os.link
+
+    def link(source: Any, target: Any, *args: Any, **kwargs: Any) -> None:
+        if target == failing:
+            raise OSError(errno.EIO, "Input/output error")
+        real_link(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", link)
+    monkeypatch.setattr(os, "supports_dir_fd", os.supports_dir_fd | {link})
+
+
+def test_failure_while_naming_takes_everything_back(place: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _failing_link(monkeypatch, "data.iso")
+    with pytest.raises(OvaExtractError, match=r"cannot write 'data\.iso'"):
+        extract(save(place, Package().bytes()), place / "a" / "out")
+    assert not (place / "a").exists()
+
+
+def test_failure_with_force_puts_replaced_files_back(place: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = place / "out"
+    out.mkdir()
+    victim = place / "victim.txt"
+    victim.write_bytes(b"untouched")
+    (out / "vm.ovf").write_bytes(b"old descriptor")
+    (out / "disk1.vmdk").symlink_to(victim)
+    before = tree(out)
+    _failing_link(monkeypatch, "data.iso")
+    with pytest.raises(OvaExtractError, match="Input/output error"):
+        extract(save(place, Package().bytes()), out, force=True)
+    assert tree(out) == before
+    assert victim.read_bytes() == b"untouched"
+
+
+def test_force_does_not_replace_a_folder(place: Path) -> None:
+    out = place / "out"
+    (out / "disk1.vmdk").mkdir(parents=True)
+    (out / "disk1.vmdk" / "inside.txt").write_bytes(b"mine")
+    before = tree(out)
+    with pytest.raises(OvaExtractError, match="is a folder"):
+        extract(save(place, Package().bytes()), out, force=True)
+    assert tree(out) == before
+
+
+def test_force_leaves_no_backup(place: Path) -> None:
+    out = place / "out"
+    out.mkdir()
+    (out / "disk1.vmdk").write_bytes(b"old")
+    assert extract(save(place, Package().bytes()), out, force=True).ok
+    assert sorted(p.name for p in out.iterdir()) == ["data.iso", "disk1.vmdk", "vm.mf", "vm.ovf"]

@@ -9,6 +9,7 @@ import lzma
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +27,7 @@ from ovfkit.ova import (
     OvaTruncatedError,
     OvaUnsafeError,
     read_descriptor,
+    read_package_descriptor,
 )
 from tests.unit.ova.builders import (
     Package,
@@ -93,6 +95,15 @@ class TestReading:
             assert package.manifest is not None and package.manifest.data == b"mf"
             assert package.certificate is not None and package.certificate.data == b"cert"
             assert [m.name for m in package.members] == ["vm.ovf", "vm.mf", "vm.cert"]
+
+    def test_hold_chooses_what_is_held(self, tmp_path: Path) -> None:
+        path = write(tmp_path, archive(regular("vm.ovf", b"<ovf/>"), regular("vm.mf", b"mf")))
+        with ovfkit.ova.open(path, hold=("descriptor",)) as package:
+            found = {m.name: (m.data, m.read()) for m in package}
+            assert found == {"vm.ovf": (b"<ovf/>", b"<ovf/>"), "vm.mf": (None, b"mf")}
+            assert package.manifest is None and package.descriptor is not None
+        with pytest.raises(ValueError, match="hold takes"):
+            ovfkit.ova.open(path, hold=("disk",))
 
     def test_a_passed_member_cannot_be_read(self, tmp_path: Path) -> None:
         path = write(
@@ -405,16 +416,150 @@ class TestOpening:
             ovfkit.ova.open(42)  # type: ignore[arg-type]
 
 
+class _CountingStream(io.BytesIO):
+    """A seekable in-memory package that counts the bytes read from it."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def readinto(self, buffer: Any) -> int:
+        count = super().readinto(buffer)
+        self.bytes_read += count
+        return count
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.bytes_read += len(data)
+        return data
+
+
+#: Members that must make reading the descriptor fail wherever they are in the package (here: after
+#: the descriptor, the manifest and a disk), with the finding code of the error.
+LATE_HOSTILE = {
+    "dotdot": (regular("../../outside/evil.sh", b"evil"), "OVA101", "'..'"),
+    "absolute": (regular("/etc/cron.d/evil", b"evil"), "OVA101", "absolute"),
+    "pax-path-absolute": (regular("fine.txt", b"evil", path="/tmp/evil"), "OVA101", "absolute"),
+    "backslash": (regular("..\\evil.bat", b"evil"), "OVA101", "backslash"),
+    "control-character": (regular("disk\x1b[2J.vmdk", b"evil"), "OVA101", "control"),
+    "symlink": (special("link.vmdk", b"2", linkname="/etc/passwd"), "OVA101", "symbolic link"),
+    "hardlink": (special("link.vmdk", b"1", linkname="vm.ovf"), "OVA101", "hard link"),
+    "character-device": (special("tty.vmdk", b"3"), "OVA101", "character device"),
+    "block-device": (special("sda.vmdk", b"4"), "OVA101", "block device"),
+    "fifo": (special("pipe.vmdk", b"6"), "OVA101", "FIFO"),
+    "directory": (special("dir.vmdk/", b"5"), "OVA101", "directory"),
+    "duplicate": (regular("disk.vmdk", b"evil"), "OVA102", "twice"),
+    "duplicate-in-case": (regular("DISK.VMDK", b"evil"), "OVA102", "case"),
+    "gnu-sparse": (special("sparse.vmdk", b"S", size=20 * 1024**3), "OVA103", "sparse"),
+    "pax-sparse": (regular("sparse.vmdk", b"x", **{"GNU.sparse.major": "1"}), "OVA103", "sparse"),
+    "oversize-pax-header": (regular("big.txt", b"x", comment="x" * (128 * 1024)), "OVA106", "exceed"),
+}
+
+
+def _late(member: bytes) -> bytes:
+    return archive(
+        regular("vm.ovf", descriptor()), regular("vm.mf", b"manifest"), regular("disk.vmdk", DISK), member
+    )
+
+
 class TestReadDescriptor:
-    def test_reads_only_up_to_the_descriptor(self, tmp_path: Path) -> None:
-        # whatever follows the descriptor is not looked at, even a hostile member
-        data = archive(regular("vm.ovf", descriptor()), regular("../evil", b"x"))
-        path = write(tmp_path, data)
+    def test_reads_the_descriptor_and_skips_the_data_of_the_rest(self) -> None:
+        disk = bytes(4 * 1024 * 1024)
+        stream = _CountingStream(archive(regular("vm.ovf", descriptor()), regular("disk.vmdk", disk)))
+        found = read_package_descriptor(stream)
+        assert (found.data, found.member, found.index, found.members, found.notes) == (
+            descriptor(),
+            "vm.ovf",
+            0,
+            2,
+            (),
+        )
+        # the headers and the descriptor, not the 4 MiB disk
+        assert stream.bytes_read < 16 * 1024
+
+    def test_the_manifest_is_not_read_either(self) -> None:
+        manifest = b"SHA256(disk.vmdk)= " + b"0" * 64 + b"\n" * 100_000
+        stream = _CountingStream(archive(regular("vm.ovf", descriptor()), regular("vm.mf", manifest)))
+        assert read_descriptor(stream)[0] == descriptor()
+        assert stream.bytes_read < 16 * 1024
+
+    def test_name_for_messages(self, tmp_path: Path) -> None:
+        path = write(tmp_path, archive(regular("vm.ovf", descriptor()), regular("disk.vmdk", DISK)))
         assert read_descriptor(path) == (descriptor(), f"{path}!vm.ovf")
 
-    def test_descriptor_later_in_the_archive(self, tmp_path: Path) -> None:
+    @pytest.mark.parametrize(("member", "code", "reason"), LATE_HOSTILE.values(), ids=list(LATE_HOSTILE))
+    def test_unsafe_member_after_the_descriptor_is_refused(
+        self, tmp_path: Path, member: bytes, code: str, reason: str
+    ) -> None:
+        path = write(tmp_path, _late(member))
+        with pytest.raises(OvfSecurityError, match=reason) as caught:
+            read_descriptor(path)
+        assert caught.value.code == code  # type: ignore[attr-defined]
+        with pytest.raises(OvfSecurityError, match=reason):
+            ovfkit.load(path)
+
+    @pytest.mark.parametrize(
+        ("data", "reason"),
+        [
+            (_late(special("huge.vmdk", b"0", size=10 * 1024**3)), "10737418240 bytes but only"),
+            (
+                _late(regular("evil.txt", b"x" * 4000))[: -2 * 512 - 1000],
+                r"4000 bytes \(4096 with its padding to a 512-byte block\) but only",
+            ),
+            (_late(regular("evil.txt", b"x"))[: -2 * 512], "end-of-archive marker"),
+            (_late(regular("evil.txt", b"x")) + regular("hidden.sh", b"evil"), "follows the end"),
+        ],
+        ids=["declared-size-beyond-archive", "truncated-late", "no-end-marker", "data-after-the-end"],
+    )
+    def test_broken_archive_after_the_descriptor_is_refused(
+        self, tmp_path: Path, data: bytes, reason: str
+    ) -> None:
+        with pytest.raises(OvaFormatError, match=reason):
+            ovfkit.load(write(tmp_path, data))
+
+    def test_member_flood_after_the_descriptor(self, tmp_path: Path) -> None:
+        flood = b"".join(regular(f"f{i}", b"") for i in range(10_001))
+        data = archive(regular("vm.ovf", descriptor()), flood)
+        with pytest.raises(OvaLimitError, match="more than 10000 members"):
+            read_descriptor(write(tmp_path, data))
+
+    def test_unseekable_stream_is_checked_to_its_end_too(self) -> None:
+        class Pipe(io.RawIOBase):
+            def __init__(self, data: bytes) -> None:
+                self.inner = io.BytesIO(data)
+
+            def readable(self) -> bool:
+                return True
+
+            def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+                chunk = self.inner.read(len(buffer))
+                buffer[: len(chunk)] = chunk
+                return len(chunk)
+
+        good = archive(regular("vm.ovf", descriptor()), regular("disk.vmdk", DISK))
+        assert read_descriptor(io.BufferedReader(Pipe(good)))[0] == descriptor()  # type: ignore[arg-type]
+        hostile = _late(special("link.vmdk", b"2", linkname="/etc/passwd"))
+        with pytest.raises(OvaUnsafeError, match="symbolic link"):
+            read_descriptor(io.BufferedReader(Pipe(hostile)))  # type: ignore[arg-type]
+
+    def test_second_descriptor_is_ambiguous(self, tmp_path: Path) -> None:
+        data = archive(
+            regular("vm.ovf", descriptor()), regular("disk.vmdk", DISK), regular("evil.ovf", b"<x/>")
+        )
+        with pytest.raises(OvaUnsafeError, match=r"second \.ovf") as caught:
+            ovfkit.load(write(tmp_path, data))
+        assert caught.value.code == "OVA113" and caught.value.member == "evil.ovf"
+
+    def test_descriptor_later_in_the_archive_is_noted(self, tmp_path: Path) -> None:
         data = archive(regular("disk.vmdk", DISK), regular("vm.ovf", descriptor()))
-        assert read_descriptor(write(tmp_path, data))[0] == descriptor()
+        found = read_package_descriptor(write(tmp_path, data))
+        assert found.data == descriptor() and found.index == 1
+        assert found.notes and "member 2" in found.notes[0] and "'disk.vmdk'" in found.notes[0]
+        envelope = ovfkit.load(write(tmp_path, data))
+        assert envelope.document.warnings == list(found.notes)
+
+    def test_first_descriptor_gives_no_note(self, tmp_path: Path) -> None:
+        assert ovfkit.load(write(tmp_path, Package().bytes())).document.warnings == []
 
     def test_no_descriptor(self, tmp_path: Path) -> None:
         with pytest.raises(OvaFormatError, match=r"no \.ovf descriptor"):

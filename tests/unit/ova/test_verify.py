@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
+import subprocess
 import tarfile
 from pathlib import Path
 
 import pytest
 
+import ovfkit
 from ovfkit.ova import OvaReadError, OvaTrustError, VerifyResult, verify
 from tests.unit.ova.builders import (
     NOW,
@@ -367,3 +370,32 @@ class TestOtherTools:
         lines = members["vm.mf"].splitlines(keepends=True)
         reordered = Package(files=package.files, manifest_bytes=b"".join(reversed(lines)))
         assert run(tmp_path, reordered.bytes(tarfile.GNU_FORMAT)).ok
+
+
+@pytest.mark.skipif(shutil.which("tar") is None, reason="no tar program")
+class TestMadeByTarPrograms:
+    """Packages made by the ``tar`` program (as VMware's and other vendors' scripts do) verify."""
+
+    @pytest.mark.parametrize("fmt", ["gnu", "ustar", "pax", "posix", "oldgnu", "v7"])
+    def test_tar_formats(self, tmp_path: Path, fmt: str) -> None:
+        source = tmp_path / "src"
+        source.mkdir()
+        package = Package(
+            files={"vm-disk1.vmdk": b"d" * 70_000, "vm-file1.iso": b"iso"}, signer=self_signed()
+        )
+        names = [name for name, _ in package.members()]
+        for name, data in package.members():
+            (source / name).write_bytes(data)
+        out = tmp_path / "vm.ova"
+        made = subprocess.run(
+            ["tar", f"--format={fmt}", "-cf", str(out), "-C", str(source), *names],
+            capture_output=True,
+            check=False,
+        )
+        assert made.returncode == 0, made.stderr
+        result = verify(out)
+        assert result.ok, result.findings
+        assert [m.name for m in result.members] == names
+        assert all(m.verified for m in result.members if m.kind == "file")
+        envelope = ovfkit.load(out)
+        assert envelope.document.warnings == []
