@@ -15,6 +15,8 @@ Findings about a readable document (a dangling reference, a bad MAC) are not exc
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "OvfError",
     "OvfParseError",
@@ -27,11 +29,24 @@ __all__ = [
 MAX_QUOTE = 200
 
 
+#: Characters a message must not carry to a terminal: C0 and C1 controls, DEL, and the invisible
+#: and direction-changing marks (zero-width, bidirectional embeddings, overrides and isolates, BOM).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def quote(text: str, limit: int = MAX_QUOTE) -> str:
-    """Return ``text`` shortened to at most ``limit`` characters, for use in messages."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1] + "…"
+    """Return ``text`` shortened to ``limit`` characters, control and invisible characters escaped.
+
+    For use in messages: what a document says reaches a terminal only as printable text.
+    """
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return _UNSAFE.sub(_escape, text)
 
 
 class OvfError(Exception):
