@@ -10,6 +10,7 @@ access off. Only UTF-8 ever reaches libxml2, and libxml2 never gets to open anyt
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -37,9 +38,14 @@ class Limits:
       know has about 2,100 and a generated 5,000-Item one about 43,000).
     - ``max_nodes``: the most nodes of every kind in one document: elements, attributes, namespace
       declarations, comments and processing instructions (1,000,000).
+    - ``max_attributes``: the most attributes in one start tag, namespace declarations included
+      (1,000; the most in the real descriptors we know is 21).
+    - ``max_namespace_declarations``: the most namespace declarations (``xmlns`` and ``xmlns:p``
+      attributes) in one document (10,000; the most in the real descriptors we know is 63).
 
-    ``max_elements`` and ``max_nodes`` are checked before libxml2 builds a tree, so a flood of tiny
-    elements, attributes or comments is refused without the memory it would take to hold them.
+    All but ``max_depth`` and ``max_text`` are checked before libxml2 builds a tree, so a flood of
+    tiny elements, attributes, declarations or comments, also one crammed into a single start tag,
+    is refused without the memory it would take to hold it.
     """
 
     max_bytes: int = 64 * 1024 * 1024
@@ -47,6 +53,14 @@ class Limits:
     max_text: int = 8 * 1024 * 1024
     max_elements: int = 500_000
     max_nodes: int = 1_000_000
+    max_attributes: int = 1_000
+    max_namespace_declarations: int = 10_000
+
+    def __post_init__(self) -> None:
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"Limits.{name} must be a whole number of at least 0, not {value!r:.40}")
 
 
 DEFAULT_LIMITS = Limits()
@@ -130,6 +144,11 @@ _PARSER_OPTIONS: dict[str, Any] = {
 _CHUNK = 1 << 16
 #: The fewest bytes a node can take: ``<a/>``.
 _MIN_NODE_BYTES = 4
+#: The smallest block worth a search for ``<`` (for smaller attribute limits, ``=`` are counted).
+_MIN_BLOCK = 256
+#: The fewest bytes an attribute takes (`` a=""``), and a namespace declaration (`` xmlns=""``).
+_MIN_ATTRIBUTE_BYTES = 5
+_MIN_DECLARATION_BYTES = 9
 
 
 def _parser() -> etree.XMLParser:
@@ -345,17 +364,56 @@ def _scan_prolog(text: str, name: str) -> tuple[str | None, int]:
 
 
 def _check_counts(payload: bytes, name: str, limits: Limits) -> None:
-    """Refuse more elements or nodes than the limits allow, before libxml2 builds a whole tree.
+    """Refuse more attributes, elements, nodes or declarations than the limits allow, before parsing.
 
-    Every node takes at least 4 bytes (``<a/>``, `` a=""``, ``<?a?>``), so small inputs need no
-    count. Every element, comment and PI starts with ``<`` and every attribute or namespace
-    declaration has an ``=``, so byte counts bound the nodes of larger ones. Only when a bound is
-    over a limit (``<`` may be in comments, ``=`` in text) are the nodes counted exactly, by a pull
-    parse that stops one node past the limits.
+    Cheap bounds from the bytes (searches for ``<``, counts) pass a document well within the
+    limits. Only when a bound is over a limit (``=`` may be in text, ``<`` in comments) is the
+    measure taken exactly, by scans that hold nothing but counters. The attributes of one start
+    tag come first: libxml2 holds a whole start tag before anything can count it.
     """
-    if len(payload) <= _MIN_NODE_BYTES * min(limits.max_elements, limits.max_nodes):
-        return
+    size = len(payload)
+    attributes = limits.max_attributes
+    if size > _MIN_ATTRIBUTE_BYTES * (attributes + 1) and _may_hold_a_crowded_tag(payload, attributes):
+        _check_attributes_exactly(payload, name, attributes)
+    if size > _MIN_NODE_BYTES * min(limits.max_elements, limits.max_nodes):
+        _check_node_bounds(payload, name, limits)
+    declarations = limits.max_namespace_declarations
+    if size > _MIN_DECLARATION_BYTES * declarations and _occurs_more_than(payload, b"xmlns", declarations):
+        _check_declarations_exactly(payload, name, declarations)
+
+
+def _may_hold_a_crowded_tag(payload: bytes, limit: int) -> bool:
+    """Whether a start tag in the payload might have more than ``limit`` attributes.
+
+    Such a tag spans at least ``5 * (limit + 1)`` bytes with no ``<`` after its first, so it covers
+    a whole block of half that size that has no ``<``, and lies within the run of such blocks and
+    the block on either side: only there are the ``=`` counted (every attribute has one).
+    """
+    block = _MIN_ATTRIBUTE_BYTES * (limit + 1) // 2
+    if block < _MIN_BLOCK:
+        return payload.count(b"=") > limit
+    find = payload.find
+    size = len(payload)
+    start = 0
+    while start < size:
+        if find(b"<", start, start + block) >= 0:
+            start += block
+            continue
+        end = start + block
+        while end < size and find(b"<", end, end + block) < 0:
+            end += block
+        if payload.count(b"=", max(0, start - block), end + block) > limit:
+            return True
+        start = end
+    return False
+
+
+def _check_node_bounds(payload: bytes, name: str, limits: Limits) -> None:
+    """Every element, comment and PI starts with ``<``; every attribute or declaration has an ``=``
+    and takes at least 5 bytes."""
     opens = payload.count(b"<")
+    if opens <= limits.max_elements and opens + len(payload) // _MIN_ATTRIBUTE_BYTES <= limits.max_nodes:
+        return
     equals = payload.count(b"=")
     if opens <= limits.max_elements and opens + equals <= limits.max_nodes:
         return
@@ -364,6 +422,128 @@ def _check_counts(payload: bytes, name: str, limits: Limits) -> None:
     if starts <= limits.max_elements and opens - closes + equals <= limits.max_nodes:
         return
     _count_exactly(payload, name, limits)
+
+
+def _occurs_more_than(payload: bytes, needle: bytes, limit: int) -> bool:
+    """Whether ``needle`` (which cannot overlap itself) occurs more than ``limit`` times.
+
+    Searching backwards is a few times faster than ``bytes.count`` here, and stops at ``limit + 1``.
+    """
+    end = len(payload)
+    for _ in range(limit + 1):
+        end = payload.rfind(needle, 0, end)
+        if end < 0:
+            return False
+    return True
+
+
+# The exact scans read the bytes as a tokenizer does, with regular expressions that are supersets of
+# the XML grammar: every attribute libxml2 accepts is counted, and where they accept more, libxml2
+# stops at the malformed spot before it holds more than the limit. ``<`` outside comments, CDATA
+# sections and PIs always opens markup (attribute values cannot hold it), and those three are
+# skipped whole (to the end of input when unterminated, so that every scan is linear). Each skip
+# pattern reads one run of markup and text at a time and stops, at a ``<``, only where the Python
+# loop around it has something to look at.
+_NAME = rb"""[^\s<>/="']++"""
+_VALUE = rb"""\s*+=\s*+(?:"[^"]*+"|'[^']*+')"""
+_ATTRIBUTE = _NAME + _VALUE
+_TAG_START = rb"""<[^\s<>/=!?"'][^\s<>/="']*+"""
+_DECLARATION_NAME = rb"xmlns(?=[\s:=])"
+_NOT_MARKUP = rb"[^<]++|<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
+_OTHER_ATTRIBUTES = rb"(?:\s++(?!" + _DECLARATION_NAME + rb")" + _ATTRIBUTE + rb")*+"
+#: Skip to the next start tag that declares a namespace (a start tag without one, other text and
+#: markup are read whole).
+_SKIP_TO_DECLARATION = re.compile(
+    rb"(?:"
+    + (_TAG_START + _OTHER_ATTRIBUTES + rb"(?!\s++" + _DECLARATION_NAME + rb")")
+    + (rb"|" + _NOT_MARKUP)
+    + rb"""|<(?=[\s<>/=!?"']|\Z))*+""",
+    re.DOTALL,
+)
+_TAG_NAME = re.compile(rb"<(" + _TAG_START[1:] + rb")")
+#: The next namespace declaration in a start tag, after the other attributes before it.
+_NEXT_DECLARATION = re.compile(
+    _OTHER_ATTRIBUTES + rb"\s++(" + _DECLARATION_NAME + rb"[^\s<>/=\"']*+)" + _VALUE
+)
+
+
+@functools.lru_cache(maxsize=8)
+def _attribute_scanners(limit: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """Two scanners for an attribute limit.
+
+    The first skips to the next ``<`` whose run up to the next ``<`` holds more than ``limit``
+    ``=`` (start and end tags come first, being the most common); the second matches a start tag's
+    name and first ``limit`` attributes when another one follows.
+    """
+    uncrowded = rb"[^<=]*+(?:=[^<=]*+){0,%d}+(?!=)" % limit
+    skip = re.compile(
+        rb"(?:<[^<=!?]" + uncrowded + rb"|" + _NOT_MARKUP + rb"|<" + uncrowded + rb")*+", re.DOTALL
+    )
+    over = re.compile(
+        _TAG_NAME.pattern + rb"(?:\s++" + _ATTRIBUTE + rb"){%d}\s++(?=" % limit + _NAME + rb"\s*+=)"
+    )
+    return skip, over
+
+
+def _check_attributes_exactly(payload: bytes, name: str, limit: int) -> None:
+    """Refuse the first start tag with more than ``limit`` attributes, at the first one over."""
+    skip, over = _attribute_scanners(limit)
+    size = len(payload)
+    pos = 0
+    while True:
+        pos = _end(skip.match(payload, pos))
+        if pos >= size:
+            return
+        tag = over.match(payload, pos)
+        if tag is not None:
+            element = tag.group(1).decode("utf-8", "replace")
+            raise _refusal(
+                f"element {quote(element, 80)} has more attributes than the limit of {limit} "
+                "(namespace declarations count as attributes)",
+                payload,
+                tag.end(),
+                name,
+            )
+        pos += 1
+
+
+def _check_declarations_exactly(payload: bytes, name: str, limit: int) -> None:
+    """Refuse the namespace declaration that goes over ``limit``, where it is written."""
+    size = len(payload)
+    declared = 0
+    pos = 0
+    while True:
+        pos = _end(_SKIP_TO_DECLARATION.match(payload, pos))
+        if pos >= size:
+            return
+        pos = _end(_TAG_NAME.match(payload, pos))
+        declaration = _NEXT_DECLARATION.match(payload, pos)
+        if declaration is None:
+            return  # a malformed declaration: libxml2 stops there, the parse says where
+        while declaration is not None:
+            declared += 1
+            if declared > limit:
+                raise _refusal(
+                    f"more namespace declarations than the limit of {limit}",
+                    payload,
+                    declaration.start(1),
+                    name,
+                )
+            pos = declaration.end()
+            declaration = _NEXT_DECLARATION.match(payload, pos)
+
+
+def _end(match: re.Match[bytes] | None) -> int:
+    assert match is not None  # the scanners match the empty string
+    return match.end()
+
+
+def _refusal(message: str, payload: bytes, offset: int, name: str) -> OvfSecurityError:
+    """An ``OvfSecurityError`` at a byte offset of the UTF-8 payload, in lines and characters."""
+    line_start = payload.rfind(b"\n", 0, offset) + 1
+    line = payload.count(b"\n", 0, line_start) + 1
+    column = len(payload[line_start:offset].decode("utf-8", "replace")) + 1
+    return OvfSecurityError(message, source=name, line=line, column=column)
 
 
 def _count_exactly(payload: bytes, name: str, limits: Limits) -> None:
@@ -408,7 +588,7 @@ def _line(node: etree._Element) -> int | None:
 def parse_bytes(data: bytes, name: str = "<bytes>", limits: Limits = DEFAULT_LIMITS) -> Parsed:
     """Parse untrusted bytes into an lxml tree, safely. Raises ``OvfParseError``/``OvfSecurityError``."""
     _check_size(len(data), name, limits)
-    if not data.strip():
+    if not data or data.isspace():  # isspace() stops at the first other byte; strip() copies
         raise OvfParseError("input is empty", source=name, line=1, column=1)
     text, bom, encoding, warnings = _decode(data, name)
     payload = data if encoding == "utf-8" and not bom else text.encode("utf-8", "surrogatepass")
@@ -423,7 +603,7 @@ def parse_text(text: str, name: str = "<string>", limits: Limits = DEFAULT_LIMIT
     """
     payload = text.encode("utf-8", "surrogatepass")
     _check_size(len(payload), name, limits)
-    if not text.strip():
+    if not text or text.isspace():
         raise OvfParseError("input is empty", source=name, line=1, column=1)
     bom = text.startswith("\ufeff")
     if bom:

@@ -1,6 +1,7 @@
 """Every resource limit at its edge, through every entry point that takes it.
 
-``ovfkit.Limits`` (input size, depth, text size, element and node counts) is tried through
+``ovfkit.Limits`` (input size, depth, text size, element and node counts, attributes per element,
+namespace declarations) is tried through
 ``loads`` (bytes and str), ``load`` (path, file object, ``.ova`` path), ``validate`` and, for the
 limits it checks, ``from_json``; ``ovfkit.ova.OvaLimits`` (members, extended headers, descriptor,
 manifest and certificate size) through ``ova.open``, ``ova.verify`` and ``read_descriptor``. Exactly
@@ -70,6 +71,18 @@ def _nodes(count: int) -> bytes:
     return (f'<Envelope xmlns="{OVF1}">' + "<!---->" * (count - 2) + _TAIL).encode()
 
 
+def _attributes(count: int) -> bytes:
+    """A descriptor whose ``x:f`` element (on line 2) has exactly ``count`` attributes, its
+    namespace declaration included; no other element has more than two."""
+    names = "".join(f' a{i}=""' for i in range(count - 1))
+    return (_HEAD + '\n<x:f xmlns:x="urn:x"' + names + "/>\n" + _TAIL).encode()
+
+
+def _declarations(count: int) -> bytes:
+    """A descriptor of exactly ``count`` namespace declarations, the last one on line ``count - 1``."""
+    return (_HEAD + '\n<x:f xmlns:x="urn:x"/>' * (count - 2) + "\n" + _TAIL).encode()
+
+
 #: limit name -> (document of a given measure, the measure used for the edge with small limits)
 XML_EDGES: dict[str, tuple[Callable[[int], bytes], int]] = {
     "max_bytes": (_sized, 4096),
@@ -77,6 +90,8 @@ XML_EDGES: dict[str, tuple[Callable[[int], bytes], int]] = {
     "max_text": (_text, 1000),
     "max_elements": (_elements, 500),
     "max_nodes": (_nodes, 700),
+    "max_attributes": (_attributes, 40),
+    "max_namespace_declarations": (_declarations, 60),
 }
 
 
@@ -160,7 +175,61 @@ def test_default_xml_limits_are_the_documented_ones() -> None:
     limits = ovfkit.Limits()
     assert (limits.max_bytes, limits.max_depth, limits.max_text) == (64 * MiB, 128, 8 * MiB)
     assert (limits.max_elements, limits.max_nodes) == (500_000, 1_000_000)
+    assert (limits.max_attributes, limits.max_namespace_declarations) == (1_000, 10_000)
     assert JSON_SIZE_FACTOR == 4
+
+
+def _first_over(name: str, data: bytes) -> tuple[int, int]:
+    """Line and column of the first attribute or declaration over the limit in ``build(measure + 1)``."""
+    text = data.decode("utf-8")
+    measure = XML_EDGES[name][1]
+    if name == "max_attributes":
+        line = text.split("\n")[1]
+        return 2, line.index(f" a{measure - 1}=") + 2
+    offset = -1
+    for _ in range(measure + 1):
+        offset = text.index("xmlns", offset + 1)
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
+@pytest.mark.parametrize("name", ["max_attributes", "max_namespace_declarations"])
+def test_markup_limits_name_the_line_and_column_over_them(name: str, tmp_path: Path) -> None:
+    build, measure = XML_EDGES[name]
+    limits = _limits(name, measure)
+    data = build(measure + 1)
+    where = _first_over(name, data)
+    for label, call in _entry_points(data, limits, tmp_path).items():
+        with pytest.raises(ovfkit.OvfSecurityError) as caught:
+            call()
+        assert (caught.value.line, caught.value.column) == where, f"{label}: {caught.value}"
+    path = tmp_path / "edge.ovf"
+    for source in (data, path):
+        report = validate(source, limits=limits, select="X")
+        found = [(d.code, d.line, d.column) for d in report.diagnostics]
+        assert found == [("X002", *where)], [d.format() for d in report.diagnostics]
+        assert f"limit of {measure}" in report.diagnostics[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "at_limit", "over"),
+    [
+        ("max_attributes", lambda: _attributes(1000), lambda: _attributes(1001)),
+        ("max_namespace_declarations", lambda: _declarations(10_000), lambda: _declarations(10_001)),
+    ],
+    ids=["max_attributes", "max_namespace_declarations"],
+)
+def test_default_markup_limits_hold_at_their_edges(
+    name: str, at_limit: Callable[[], bytes], over: Callable[[], bytes], tmp_path: Path
+) -> None:
+    path = tmp_path / "edge.ovf"
+    path.write_bytes(over())
+    assert ovfkit.loads(at_limit()) is not None
+    assert validate(at_limit(), select="X").ok
+    limit = getattr(ovfkit.Limits(), name)
+    for call in (lambda: ovfkit.loads(over()), lambda: ovfkit.load(path)):
+        with pytest.raises(ovfkit.OvfSecurityError, match=f"limit of {limit}"):
+            call()
+    assert [d.code for d in validate(path, select="X").diagnostics] == ["X002"]
 
 
 def test_default_depth_and_text_limits_hold_at_their_edges() -> None:

@@ -28,6 +28,8 @@ def test_the_default_limits() -> None:
         "max_text": 8 * 1024 * 1024,
         "max_elements": 500_000,
         "max_nodes": 1_000_000,
+        "max_attributes": 1_000,
+        "max_namespace_declarations": 10_000,
     }
     assert ovfkit.Limits is Limits
 
