@@ -10,6 +10,7 @@ devices) not taken for storage or USB controllers.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,6 +38,7 @@ __all__ = [
     "default_profile",
     "disk_capacity_bytes",
     "hardware",
+    "hardware_views",
 ]
 
 _OVIRT_NIC_MODELS = {
@@ -249,22 +251,52 @@ def hardware(envelope: Envelope, system: str | int | None = None, profile: str |
     profiles, and ``ovf:bound`` min/max Items, are left out. Both oVirt flavours are read the oVirt
     way (see the module docstring).
     """
-    vs = _select_system(envelope, system)
-    if profile is None:
-        profile = default_profile(envelope)
-    ovirt = detect_dialect(envelope) in OVIRT_DIALECTS
+    return _system_view(_select_system(envelope, system), _Shared.of(envelope, profile))
+
+
+def hardware_views(envelope: Envelope, profile: str | None = None) -> list[HardwareView]:
+    """Return the normalized hardware of every virtual system, in document order.
+
+    The same views as ``hardware(envelope, index, profile)`` for each index, in time linear in the
+    descriptor (what the systems share is read once).
+    """
+    shared = _Shared.of(envelope, profile)
+    return [_system_view(vs, shared) for vs in envelope.virtual_systems()]
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every system's view reads from the envelope: profile, flavour, disks and files."""
+
+    profile: str | None
+    ovirt: bool
+    disk_descs: dict[str, Disk]
+    files: dict[str, File]
+
+    @classmethod
+    def of(cls, envelope: Envelope, profile: str | None) -> _Shared:
+        files: dict[str, File] = {}
+        if envelope.references:
+            for file in envelope.references.files:
+                if file.id is not None:
+                    files.setdefault(file.id, file)
+        return cls(
+            profile if profile is not None else default_profile(envelope),
+            detect_dialect(envelope) in OVIRT_DIALECTS,
+            _disk_sections(envelope),
+            files,
+        )
+
+
+def _system_view(vs: VirtualSystem, shared: _Shared) -> HardwareView:
+    """The hardware view of one virtual system."""
+    profile, ovirt, disk_descs, files = shared.profile, shared.ovirt, shared.disk_descs, shared.files
     name = vs.name.value.strip() if vs.name is not None and vs.name.value.strip() else vs.id
     hardware_section = vs.section(VirtualHardwareSection)
     items: list[ResourceItem] = []
     if isinstance(hardware_section, VirtualHardwareSection):
         items = _without_overridden([i for i in hardware_section.all_items if _applies(i, profile)])
     by_id = {item.instance_id: item for item in items if item.instance_id is not None}
-    disk_descs = _disk_sections(envelope)
-    files: dict[str, File] = {}
-    if envelope.references:
-        for file in envelope.references.files:
-            if file.id is not None:
-                files.setdefault(file.id, file)
     cpus: int | None = None
     cores: int | None = None
     memory: int | None = None

@@ -132,10 +132,12 @@ def summary(model: Any, profile: str | None = None) -> dict[str, Any]:
         {"id": f.id, "href": f.href, "size": f.size, "compression": f.compression}
         for f in (envelope.references.files if envelope.references else [])
     ]
-    systems = []
-    for index, system in enumerate(envelope.virtual_systems()):
-        view = ovfkit.hardware(envelope, system=index, profile=profile)
-        systems.append({"id": system.id, "name": view.name, "hardware": view.model_dump()})
+    from ovfkit.hardware import hardware_views
+
+    systems = [
+        {"id": view.system, "name": view.name, "hardware": view.model_dump()}
+        for view in hardware_views(envelope, profile)
+    ]
     return {
         "kind": "descriptor",
         "ovf_version": ovfkit.ovf_version(envelope),

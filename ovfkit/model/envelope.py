@@ -231,9 +231,9 @@ class Envelope(OvfModel):
         if self.content is not None:
             stack.append(self.content)
         while stack:
-            current = stack.pop(0)
+            current = stack.pop()
             if isinstance(current, VirtualSystem):
                 found.append(current)
             else:
-                stack[0:0] = list(current.contents)
+                stack.extend(reversed(current.contents))
         return found

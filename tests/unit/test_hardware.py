@@ -274,3 +274,28 @@ class TestOvaFlavour:
                 id="7c6d5e4f-3a2b-4c1d-9e0f-a9b8c7d6e599", type="virtio-scsi", name=None, model=None
             )
         ]
+
+
+def test_hardware_views_equal_one_view_per_system_in_document_order() -> None:
+    """``hardware_views`` reads what the systems share once; its views are ``hardware``'s, in order."""
+    from ovfkit.hardware import hardware_views
+
+    systems = "".join(
+        f'<VirtualSystem ovf:id="v{index}"><Info>x</Info><VirtualHardwareSection><Info>h</Info>'
+        f"<Item><rasd:InstanceID>1</rasd:InstanceID><rasd:ResourceType>3</rasd:ResourceType>"
+        f"<rasd:VirtualQuantity>{index + 1}</rasd:VirtualQuantity></Item>"
+        "</VirtualHardwareSection></VirtualSystem>"
+        for index in range(3)
+    )
+    data = (
+        '<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" '
+        'xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" '
+        'xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">'
+        f'<References/><VirtualSystemCollection ovf:id="c"><Info>c</Info>{systems}'
+        "</VirtualSystemCollection></Envelope>"
+    ).encode()
+    envelope = ovfkit.loads(data)
+    assert isinstance(envelope, ovfkit.Envelope)
+    views = hardware_views(envelope)
+    assert views == [ovfkit.hardware(envelope, index) for index in range(3)]
+    assert [(view.system, view.cpus) for view in views] == [("v0", 1), ("v1", 2), ("v2", 3)]
