@@ -9,7 +9,6 @@ from ovfkit.model.envelope import Envelope
 from ovfkit.model.environment import Environment
 from ovfkit.xmlio.reader import read_tree
 from ovfkit.xmlio.safe import DEFAULT_LIMITS, Limits, Parsed, parse_bytes, parse_text, read_source
-from ovfkit.xmlio.writer import write_document
 
 __all__ = ["dump", "dumps", "load", "loads"]
 
@@ -72,6 +71,8 @@ def dumps(model: Model, *, encoding: str | None = None) -> bytes:
     ``encoding`` overrides the encoding the document was read in (UTF-8 for new models).
     Raises ``OvfWriteError`` when the model cannot be written as well-formed XML.
     """
+    from ovfkit.xmlio.writer import write_document  # not imported by commands that only read
+
     return write_document(model, encoding=encoding)
 
 
