@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any, TypeVar
@@ -29,10 +30,13 @@ from ovfkit.validate.locate import Locator
 from ovfkit.validate.registry import get_rule
 
 __all__ = [
+    "ADAPTER_TYPES",
     "UNSIGNED_LONG_MAX",
+    "AdapterUse",
     "Context",
     "HardwareItem",
     "ItemIndex",
+    "ParentUse",
     "attribute_lexical",
     "extension_nodes",
     "leaf_lexicals",
@@ -66,28 +70,47 @@ UNSIGNED_LONG_MAX = 2**64 - 1
 _NUMBER_FIELDS = ("virtual_quantity", "reservation", "limit", "weight")
 
 
+#: ``(Item, its Parent stripped, InstanceID, AddressOnParent, ovf:bound)``, the last three as written.
+ParentUse = tuple[HardwareItem, str, str | None, str | None, str | None]
+#: ``(network adapter, its Connections, its Address)``.
+AdapterUse = tuple[HardwareItem, list[str], str | None]
+#: The network adapter ResourceTypes (Ethernet and other network adapters).
+ADAPTER_TYPES = (10, 11)
+
+
 class ItemIndex:
     """The Items of the VirtualHardwareSections sorted once into the groups the rules look at.
 
     One pass over the Items fills every group, so that each rule visits only the Items it is about:
-    a descriptor with thousands of Items is checked in linear time with a small constant.
+    a descriptor with thousands of Items is checked in linear time with a small constant. The pass
+    also copies out the fields that the rules about Parents, HostResources and network adapters
+    read, while the Item is in the processor's cache: a model of thousands of Items does not fit
+    in it, and each later visit of an Item costs a cache miss per field.
     """
 
     __slots__ = (
         "_ids",
+        "_links",
+        "adapters",
         "by_type",
+        "host_resources",
+        "largest_quantity",
         "odd_numbers",
+        "parents",
         "repeated_ids",
+        "unit_groups",
         "with_configuration",
         "with_host_resource",
         "with_lexical",
         "with_parent",
         "with_units",
+        "zero_quantity",
     )
 
     def __init__(self, items: list[HardwareItem]) -> None:
         #: Per section (by id): the first Item of each InstanceID (stripped).
         self._ids: dict[int, dict[str, HardwareItem]] = {}
+        self._links: list[tuple[HardwareItem, str, HardwareItem | None]] | None = None
         #: Items by ResourceType (an int; None when absent or unreadable).
         self.by_type: dict[int | None, list[HardwareItem]] = {}
         #: Items whose VirtualQuantity, Reservation, Limit or Weight is negative or 2^64 or more.
@@ -95,19 +118,43 @@ class ItemIndex:
         #: Groups of Items of one section sharing an InstanceID (only groups of two or more).
         self.repeated_ids: list[list[HardwareItem]] = []
         self.with_configuration: list[HardwareItem] = []
+        #: Items with a HostResource, and ``(Item, its HostResources)`` for each of them.
         self.with_host_resource: list[HardwareItem] = []
+        self.host_resources: list[tuple[HardwareItem, list[str]]] = []
         #: Items with a value written differently from its typed form (or not typeable).
         self.with_lexical: list[HardwareItem] = []
+        #: Items with a (non-empty) Parent, in document order, and a ``ParentUse`` for each.
         self.with_parent: list[HardwareItem] = []
+        self.parents: list[ParentUse] = []
+        #: An ``AdapterUse`` for each Item of ResourceType 10 or 11, in document order.
+        self.adapters: list[AdapterUse] = []
         #: Items with AllocationUnits or VirtualQuantityUnits.
         self.with_units: list[HardwareItem] = []
+        #: The Items of ``with_units`` grouped by (ResourceType, AllocationUnits, VirtualQuantityUnits):
+        #: the rules about units check each distinct group once.
+        self.unit_groups: dict[tuple[int | None, str | None, str | None], list[HardwareItem]] = {}
+        #: The largest VirtualQuantity of any Item (0 when none has one).
+        self.largest_quantity = 0
+        #: Items with VirtualQuantity 0.
+        self.zero_quantity: list[HardwareItem] = []
+        self._read(items)
+
+    def _read(self, items: list[HardwareItem]) -> None:
+        """The one pass over the Items (locals stand in for attributes: this loop is the hot path)."""
         by_type = self.by_type
+        unit_groups = self.unit_groups
         with_parent = self.with_parent.append
+        parents = self.parents.append
         with_host_resource = self.with_host_resource.append
+        host_resources = self.host_resources.append
+        adapters = self.adapters.append
         with_units = self.with_units.append
         with_configuration = self.with_configuration.append
         with_lexical = self.with_lexical.append
         odd_numbers = self.odd_numbers.append
+        zero_quantity = self.zero_quantity.append
+        as_int = operator.index
+        largest = 0
         first_of: dict[str, HardwareItem] = {}
         repeats: dict[tuple[int, str], list[HardwareItem]] = {}
         section: object = None
@@ -118,29 +165,56 @@ class ItemIndex:
                 first_of = self._ids.setdefault(id(section), {})
             data = entry.item.__dict__
             rtype = data["resource_type"]
-            key = None if rtype is None else int(rtype)
+            key = None if rtype is None else as_int(rtype)
             group = by_type.get(key)
             if group is None:
                 by_type[key] = [entry]
             else:
                 group.append(entry)
-            if data["parent"]:
+            iid = data["instance_id"]
+            parent = data["parent"]
+            if parent:
                 with_parent(entry)
-            if data["host_resource"]:
+                parents((entry, parent.strip(), iid, data["address_on_parent"], data["bound"]))
+            hosts = data["host_resource"]
+            if hosts:
                 with_host_resource(entry)
-            if data["allocation_units"] is not None or data["virtual_quantity_units"] is not None:
+                host_resources((entry, hosts))
+            if key in ADAPTER_TYPES:
+                adapters((entry, data["connection"], data["address"]))
+            units = data["allocation_units"]
+            quantity_units = data["virtual_quantity_units"]
+            if units is not None or quantity_units is not None:
                 with_units(entry)
+                unit_key = (key, units, quantity_units)
+                same_units = unit_groups.get(unit_key)
+                if same_units is None:
+                    unit_groups[unit_key] = [entry]
+                else:
+                    same_units.append(entry)
             if data["configuration"]:
                 with_configuration(entry)
             info = data["xml"]
             if info is not None and info.lexical:
                 with_lexical(entry)
-            for name in _NUMBER_FIELDS:
-                value = data[name]
-                if value is not None and (value < 0 or value > limit):
-                    odd_numbers(entry)
-                    break
-            iid = data["instance_id"]
+            quantity, reservation, cap, weight = (
+                data["virtual_quantity"],
+                data["reservation"],
+                data["limit"],
+                data["weight"],
+            )
+            if quantity is not None:
+                if quantity > largest:
+                    largest = quantity
+                elif quantity == 0:
+                    zero_quantity(entry)
+            if (
+                (quantity is not None and not 0 <= quantity <= limit)
+                or (reservation is not None and not 0 <= reservation <= limit)
+                or (cap is not None and not 0 <= cap <= limit)
+                or (weight is not None and not 0 <= weight <= limit)
+            ):
+                odd_numbers(entry)
             if iid is not None:
                 iid = iid.strip()
                 first = first_of.get(iid)
@@ -153,6 +227,7 @@ class ItemIndex:
                     else:
                         repeated.append(entry)
         self.repeated_ids = list(repeats.values())
+        self.largest_quantity = largest
 
     def of_types(self, *types: int) -> list[HardwareItem]:
         """The Items of these ResourceTypes, in document order."""
@@ -167,6 +242,26 @@ class ItemIndex:
         if not parent:
             return None
         return self._ids.get(id(entry.section), {}).get(parent.strip())
+
+    @property
+    def parent_links(self) -> list[tuple[HardwareItem, str, HardwareItem | None]]:
+        """``(Item, Parent stripped, the Item it names or None)`` for each Item of ``with_parent``.
+
+        In document order; resolved once and shared by the rules about Parents. A blank Parent is
+        looked up as the empty InstanceID, as ``parent_of`` does.
+        """
+        if self._links is None:
+            ids = self._ids
+            links: list[tuple[HardwareItem, str, HardwareItem | None]] = []
+            section: object = None
+            first_of: dict[str, HardwareItem] = {}
+            for entry, parent, _, _, _ in self.parents:
+                if entry.section is not section:
+                    section = entry.section
+                    first_of = ids.get(id(section), {})
+                links.append((entry, parent, first_of.get(parent)))
+            self._links = links
+        return self._links
 
 
 def _document_order(entry: HardwareItem) -> int:
@@ -389,6 +484,23 @@ class Context:
         ]
         if extra:
             found = sorted([*found, *extra], key=_document_order)
+        return found
+
+    @cached_property
+    def adapters(self) -> list[AdapterUse]:
+        """``(adapter, its Connections, its Address)`` of every network adapter, in the order of ``nics``."""
+        index = self.item_index
+        nics = self.nics
+        if len(nics) == len(index.adapters) and sum(t in index.by_type for t in ADAPTER_TYPES) <= 1:
+            return index.adapters  # one group, no EthernetPortItems of other types: the same order
+        fields = {id(entry): (connection, address) for entry, connection, address in index.adapters}
+        found: list[AdapterUse] = []
+        for entry in nics:
+            known = fields.get(id(entry))
+            if known is None:
+                found.append((entry, entry.item.connection, entry.item.address))
+            else:
+                found.append((entry, *known))
         return found
 
     def units(self, text: str) -> tuple[Units | None, str | None]:

@@ -45,13 +45,25 @@ def _written_name(el: Any) -> str:
     return f"{prefix}:{local}" if prefix else local
 
 
+_MODEL_FIELDS: dict[type[OvfModel], tuple[str, ...]] = {}
+#: A model with at most this many untyped children has them looked up by position; more are walked.
+_FEW_EXTENSIONS = 4
+
+
+def _model_fields(cls: type[OvfModel]) -> tuple[str, ...]:
+    """The names of a model class's child fields that hold models (not simple leaves), computed once."""
+    names = _MODEL_FIELDS.get(cls)
+    if names is None:
+        names = tuple(spec.name for spec in binding_of(cls).child_fields if spec.codec is None)
+        _MODEL_FIELDS[cls] = names
+    return names
+
+
 def _typed_children(model: OvfModel) -> dict[str, deque[OvfModel]]:
     """A model's typed child models, by qualified name as written, each queue in document order."""
     found: dict[str, deque[OvfModel]] = {}
-    for spec in binding_of(type(model)).child_fields:
-        if spec.codec is not None:
-            continue  # a simple leaf: no model of its own
-        value = getattr(model, spec.name)
+    for name in _model_fields(type(model)):
+        value = getattr(model, name)
         for child in value if isinstance(value, list) else [value]:
             if isinstance(child, OvfModel) and child.xml is not None:
                 found.setdefault(child.xml.name, deque()).append(child)
@@ -66,7 +78,7 @@ class Locator:
         self.text = text
         self._elements: dict[int, Any] | None = None
         self._line_starts: list[int] | None = None
-        self._by_line: dict[tuple[int, str], list[Any]] | None = None
+        self._by_tag: dict[str, dict[int, Any]] = {}
         self._siblings: dict[tuple[Any, str], dict[Any, int]] = {}
 
     # -- model objects -----------------------------------------------------------------------
@@ -76,8 +88,11 @@ class Locator:
         info = model.xml
         if info is None:
             return
-        extensions = iter(model.extensions)
         typed = _typed_children(model)
+        if not typed:  # only leaves and untyped children (an Item, a Disk)
+            self._map_extensions(model, info.children, el, found)
+            return
+        extensions = iter(model.extensions)
         for entry, child in zip(info.children, el):  # noqa: B905 (one entry per child node, by construction)
             if entry == "*":
                 node = next(extensions, None)
@@ -87,6 +102,30 @@ class Locator:
                 queue = typed.get(entry)
                 if queue:
                     self._map(queue.popleft(), child, found)
+
+    def _map_extensions(
+        self, model: OvfModel, children: tuple[str, ...], el: Any, found: dict[int, Any]
+    ) -> None:
+        """Map the untyped children of a model that has no typed child models.
+
+        A few are fetched by position, so that the element's many leaf children get no Python
+        object each; more are walked alongside the children, to stay linear.
+        """
+        if not model.extensions:
+            return
+        extensions = iter(model.extensions)
+        if len(model.extensions) <= _FEW_EXTENSIONS:
+            for position, entry in enumerate(children):
+                if entry == "*":
+                    node = next(extensions, None)
+                    if isinstance(node, Node) and position < len(el):
+                        self._map_node(node, el[position], found)
+            return
+        for entry, child in zip(children, el):  # noqa: B905 (one entry per child node, by construction)
+            if entry == "*":
+                node = next(extensions, None)
+                if isinstance(node, Node):
+                    self._map_node(node, child, found)
 
     def _map_node(self, node: Node, el: Any, found: dict[int, Any]) -> None:
         found[id(node)] = el
@@ -121,9 +160,14 @@ class Locator:
             line = obj.line if isinstance(obj, Node) else (obj.xml.line if obj.xml is not None else None)
             return Location(line, None, None)
         if leaf is not None:
-            matches = [c for c in el if isinstance(c.tag, str) and _local(c.tag) == leaf]
-            if occurrence < len(matches):
-                el = matches[occurrence]
+            try:
+                children = el.iterchildren(f"{{*}}{leaf}")  # libxml2 picks them: no proxy for the others
+            except ValueError:  # not a name lxml can look for: locate the object itself
+                children = iter(())
+            for index, child in enumerate(children):
+                if index == occurrence:
+                    el = child
+                    break
         return self.of_element(el, attribute)
 
     # -- tree elements -----------------------------------------------------------------------
@@ -245,13 +289,20 @@ class Locator:
             position = match.end()
 
     def element_at(self, line: int, tag: str | None) -> Any | None:
-        """The first element with this Clark tag whose start tag ends on ``line`` (for XSD messages)."""
+        """The first element with this Clark tag whose start tag ends on ``line`` (for XSD messages).
+
+        The elements of each tag asked for are indexed by line once; libxml2 finds them (``iter(tag)``),
+        so a document with many elements of other tags costs no Python work per element.
+        """
         if self.root is None or tag is None:
             return None
-        if self._by_line is None:
-            self._by_line = {}
-            for el in self.root.iter():
-                if isinstance(el.tag, str):
-                    self._by_line.setdefault((el.sourceline, el.tag), []).append(el)
-        found = self._by_line.get((line, tag))
-        return found[0] if found else None
+        lines = self._by_tag.get(tag)
+        if lines is None:
+            lines = {}
+            try:
+                for el in self.root.iter(tag):
+                    lines.setdefault(el.sourceline, el)
+            except ValueError:  # not a tag lxml can match (a message quoting something else)
+                pass
+            self._by_tag[tag] = lines
+        return lines.get(line)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ovfkit.errors import quote
 from ovfkit.model.base import OvfModel
@@ -36,9 +36,12 @@ def is_guid(text: str) -> bool:
     return bool(_GUID.fullmatch(text))
 
 
-@dataclass(frozen=True, slots=True)
-class HostReference:
-    """A ``rasd:HostResource`` that points into the package: kind ``disk`` or ``file``, or ``malformed``."""
+class HostReference(NamedTuple):
+    """A ``rasd:HostResource`` that points into the package: kind ``disk`` or ``file``, or ``malformed``.
+
+    A named tuple: thousands of Items each have one, and a tuple is built several times faster than a
+    frozen dataclass.
+    """
 
     kind: str
     target: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +31,7 @@ _STORAGE_DEVICES = (
     ResourceType.DVD_DRIVE,
     ResourceType.DISK_DRIVE,
 )
+_CPU_AND_MEMORY = (ResourceType.PROCESSOR, ResourceType.MEMORY)
 _CONTROLLERS = frozenset(
     int(t)
     for t in (
@@ -54,11 +54,18 @@ _UNIT_TOO_LARGE = "is too large"
 _OVIRT_VIDEO = 32768
 
 
+def _capacity_number(text: str) -> int | None:
+    """``ovf:capacity`` as an integer (None when it is not one): plain digits skip the general parser."""
+    if len(text) < 20 and text.isascii() and text.isdigit():
+        return int(text)
+    return parse_int(text)
+
+
 def disk_capacity(ctx: Context, disk: Disk) -> int | None:
     """A Disk's capacity in bytes (``ovf:capacity`` times its units), None when it cannot be computed."""
     if disk.capacity is None:
         return None
-    capacity = parse_int(disk.capacity)
+    capacity = _capacity_number(disk.capacity)
     if capacity is None or capacity < 0:
         return None
     units, _ = ctx.units(disk.capacity_allocation_units or "byte")
@@ -67,18 +74,49 @@ def disk_capacity(ctx: Context, disk: Disk) -> int | None:
     return capacity * units.multiplier
 
 
+def _collect_disk_sizes(ctx: Context) -> list[tuple[Disk, int | None]]:
+    return [(disk, disk_capacity(ctx, disk)) for disk in ctx.disks]
+
+
+def _disk_sizes(ctx: Context) -> list[tuple[Disk, int | None]]:
+    """``(Disk, capacity in bytes or None)`` of every Disk, computed once per document."""
+    return ctx.shared("disk-sizes", _collect_disk_sizes)
+
+
+UnitGroup = tuple[int | None, str | None, str | None, list[HardwareItem]]
+
+
+def _allocation_unit_groups(ctx: Context) -> list[UnitGroup]:
+    """The Items with units, grouped by (ResourceType, AllocationUnits, VirtualQuantityUnits).
+
+    The VirtualHardwareSection groups come from the Item index; the few ResourceAllocationSection
+    Items are grouped here.
+    """
+    groups = [(key[0], key[1], key[2], entries) for key, entries in ctx.item_index.unit_groups.items()]
+    extra: dict[tuple[int | None, str | None, str | None], list[HardwareItem]] = {}
+    for entry in ctx.allocation_items:
+        item = entry.item
+        if item.allocation_units is not None or item.virtual_quantity_units is not None:
+            rtype = None if item.resource_type is None else int(item.resource_type)
+            key = (rtype, item.allocation_units, item.virtual_quantity_units)
+            extra.setdefault(key, []).append(entry)
+    groups.extend((key[0], key[1], key[2], entries) for key, entries in extra.items())
+    return groups
+
+
+def _unit_groups(ctx: Context) -> list[UnitGroup]:
+    """Every Item with units (VirtualHardwareSection and ResourceAllocationSection), grouped once."""
+    return ctx.shared("unit-groups", _allocation_unit_groups)
+
+
 def _collect_unit_problems(ctx: Context) -> list[tuple[ResourceItem, str, str]]:
     found: list[tuple[ResourceItem, str, str]] = []
-    for entry in _all_items(ctx, ctx.item_index.with_units):
-        item = entry.item
-        for leaf, text in (
-            ("AllocationUnits", item.allocation_units),
-            ("VirtualQuantityUnits", item.virtual_quantity_units),
-        ):
+    for _, units_text, quantity_units_text, entries in _unit_groups(ctx):
+        for leaf, text in (("AllocationUnits", units_text), ("VirtualQuantityUnits", quantity_units_text)):
             if text is not None and text.strip():
                 problem = ctx.units(text)[1]
                 if problem is not None:
-                    found.append((item, leaf, problem))
+                    found.extend((entry.item, leaf, problem) for entry in entries)
     return found
 
 
@@ -108,7 +146,9 @@ def malformed_allocation_units(ctx: Context) -> Iterator[Diagnostic]:
     for item, leaf, problem in _unit_problems(ctx):
         if _UNIT_TOO_LARGE not in problem:
             yield ctx.emit("H101", item, f"{describe(item)} {leaf}: {problem}", leaf=leaf)
-    for disk in ctx.disks:
+    for disk, size in _disk_sizes(ctx):
+        if size is not None:
+            continue  # its units parsed
         units_text = disk.capacity_allocation_units
         if units_text is not None and units_text.strip():
             _, disk_problem = ctx.units(units_text)
@@ -137,21 +177,36 @@ class _Number:
 
 def _collect_numbers(ctx: Context) -> list[_Number]:
     found: list[_Number] = []
+    limit = UNSIGNED_LONG_MAX
     for file in ctx.files:
-        for local, value in (("size", file.size), ("chunkSize", file.chunk_size)):
+        size, chunk_size = file.size, file.chunk_size
+        if (
+            (size is None or 0 <= size <= limit)
+            and (chunk_size is None or 0 <= chunk_size <= limit)
+            and (file.xml is None or not file.xml.lexical or (size is not None and chunk_size is not None))
+        ):
+            continue  # typed, in range, or absent: nothing to say
+        for local, value in (("size", size), ("chunkSize", chunk_size)):
             text = attribute_lexical(file, local) if value is None else _odd(value)
             if text is not None:
                 found.append(
                     _Number(file, f'File "{q(file.id)}" ovf:{local}', text, value, {"attribute": local})
                 )
     for disk in ctx.disks:
-        if disk.capacity is not None and not _is_reference(disk.capacity):
-            capacity = parse_int(disk.capacity)
+        text = disk.capacity
+        plain = text is None or (len(text) < 20 and text.isascii() and text.isdigit())
+        if text is not None and not plain and not _is_reference(text):
+            capacity = parse_int(text)
             if capacity is None or _odd(capacity) is not None:
                 label = f'Disk "{q(disk.disk_id)}" ovf:capacity'
-                found.append(_Number(disk, label, disk.capacity, capacity, {"attribute": "capacity"}))
+                found.append(_Number(disk, label, text, capacity, {"attribute": "capacity"}))
         value = disk.populated_size
-        text = attribute_lexical(disk, "populatedSize") if value is None else _odd(value)
+        if value is None:
+            if disk.xml is None or not disk.xml.lexical:
+                continue
+            text = attribute_lexical(disk, "populatedSize")
+        else:
+            text = _odd(value)
         if text is not None:
             label = f'Disk "{q(disk.disk_id)}" ovf:populatedSize'
             found.append(_Number(disk, label, text, value, {"attribute": "populatedSize"}))
@@ -238,7 +293,9 @@ def size_overflow(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.emit(
                 "H103", number.obj, f"{number.label}: {_shown(number.text)} is 2^64 or more", **number.where
             )
-    for disk in ctx.disks:
+    for disk, size in _disk_sizes(ctx):
+        if size is not None and size <= UNSIGNED_LONG_MAX:
+            continue  # its units parsed and the size fits
         units_text = disk.capacity_allocation_units
         problem = ctx.units(units_text)[1] if units_text else None
         if problem is not None and _UNIT_TOO_LARGE in problem:
@@ -249,8 +306,7 @@ def size_overflow(ctx: Context) -> Iterator[Diagnostic]:
                 attribute="capacityAllocationUnits",
             )
             continue
-        capacity = disk_capacity(ctx, disk)
-        if capacity is not None and capacity > UNSIGNED_LONG_MAX and id(disk) not in reported:
+        if size is not None and id(disk) not in reported:
             yield ctx.emit(
                 "H103",
                 disk,
@@ -261,18 +317,26 @@ def size_overflow(ctx: Context) -> Iterator[Diagnostic]:
     for item, leaf, problem in _unit_problems(ctx):
         if _UNIT_TOO_LARGE in problem:
             yield ctx.emit("H103", item, f"{describe(item)} {leaf}: {problem}", leaf=leaf)
-    for entry in _all_items(ctx, ctx.item_index.with_units):
-        item = entry.item
-        quantity = item.virtual_quantity
-        if quantity is None or quantity < 0 or quantity > UNSIGNED_LONG_MAX or item.allocation_units is None:
+    quantities = [e.item.virtual_quantity or 0 for e in ctx.allocation_items]
+    largest = max([ctx.item_index.largest_quantity, *quantities])
+    for _, units_text, _, entries in _unit_groups(ctx):
+        if units_text is None:
             continue
-        units, _ = ctx.units(item.allocation_units)
-        if units is not None and units.base == "byte" and quantity * units.multiplier > UNSIGNED_LONG_MAX:
+        units, _ = ctx.units(units_text)
+        if units is None or units.base != "byte" or units.multiplier <= 0:
+            continue
+        ceiling = UNSIGNED_LONG_MAX // units.multiplier  # the largest quantity that fits
+        if largest <= ceiling:
+            continue  # no Item asks for that much
+        for entry in entries:
+            item = entry.item
+            quantity = item.virtual_quantity
+            if quantity is None or quantity < 0 or quantity > UNSIGNED_LONG_MAX or quantity <= ceiling:
+                continue
             yield ctx.emit(
                 "H103",
                 item,
-                f"{describe(item)} VirtualQuantity {quantity} x {q(item.allocation_units, 50)} "
-                "is 2^64 bytes or more",
+                f"{describe(item)} VirtualQuantity {quantity} x {q(units_text, 50)} is 2^64 bytes or more",
                 leaf="VirtualQuantity",
             )
 
@@ -361,11 +425,10 @@ def missing_resource_type(ctx: Context) -> Iterator[Diagnostic]:
 )
 def populated_size_exceeds_capacity(ctx: Context) -> Iterator[Diagnostic]:
     """The data written to a disk cannot exceed the disk."""
-    for disk in ctx.disks:
-        if disk.populated_size is None:
+    for disk, capacity in _disk_sizes(ctx):
+        if capacity is None or disk.populated_size is None:
             continue
-        capacity = disk_capacity(ctx, disk)
-        if capacity is not None and disk.populated_size > capacity:
+        if disk.populated_size > capacity:
             yield ctx.emit(
                 "H107",
                 disk,
@@ -388,12 +451,14 @@ _FILE_SLACK = 2**20
 )
 def file_larger_than_capacity(ctx: Context) -> Iterator[Diagnostic]:
     """A disk image is at most its capacity plus format overhead; more means a wrong capacity or file."""
-    for disk in ctx.disks:
-        file = ctx.file_ids.get(disk.file_ref) if disk.file_ref else None
+    file_ids = ctx.file_ids
+    for disk, capacity in _disk_sizes(ctx):
+        if capacity is None or not disk.file_ref:
+            continue
+        file = file_ids.get(disk.file_ref)
         if file is None or file.size is None:
             continue
-        capacity = disk_capacity(ctx, disk)
-        if capacity is not None and file.size > capacity + capacity // 100 + _FILE_SLACK:
+        if file.size > capacity + capacity // 100 + _FILE_SLACK:
             yield ctx.emit(
                 "H108",
                 disk,
@@ -411,9 +476,9 @@ def file_larger_than_capacity(ctx: Context) -> Iterator[Diagnostic]:
 )
 def zero_quantity(ctx: Context) -> Iterator[Diagnostic]:
     """A system needs at least one CPU and some memory (ovf:bound="min" Items may say 0)."""
-    for entry in ctx.item_index.of_types(ResourceType.PROCESSOR, ResourceType.MEMORY):
+    for entry in ctx.item_index.zero_quantity:
         item = entry.item
-        if item.virtual_quantity == 0 and item.bound in (None, "normal"):
+        if item.resource_type in _CPU_AND_MEMORY and item.bound in (None, "normal"):
             yield ctx.emit("H109", item, f"{describe(item)} has VirtualQuantity 0", leaf="VirtualQuantity")
 
 
@@ -427,14 +492,16 @@ def parent_not_controller(ctx: Context) -> Iterator[Diagnostic]:
     """Drives hang off controllers (IDE, SCSI, SATA, USB, ...), not off NICs or memory."""
     if ctx.is_ovirt:
         return  # oVirt disk Parents are volumes, not Items
-    index = ctx.item_index
-    for entry in index.of_types(*_STORAGE_DEVICES):
-        item = entry.item
-        parent_entry = index.parent_of(entry)
-        parent = parent_entry.item if parent_entry is not None else None
-        if parent is None or parent.resource_type is None or not 1 <= int(parent.resource_type) <= 33:
+    by_type = ctx.item_index.by_type
+    controllers = {id(entry) for rtype in _CONTROLLERS for entry in by_type.get(rtype, ())}
+    for entry, _, parent_entry in ctx.item_index.parent_links:
+        if parent_entry is None or id(parent_entry) in controllers:
             continue
-        if int(parent.resource_type) not in _CONTROLLERS:
+        parent = parent_entry.item
+        if parent.resource_type is None or not 1 <= int(parent.resource_type) <= 33:
+            continue
+        item = entry.item
+        if item.resource_type in _STORAGE_DEVICES:
             yield ctx.emit(
                 "H110",
                 item,
@@ -458,15 +525,22 @@ def _applies_together(first: list[str], second: list[str]) -> bool:
 )
 def address_on_parent_clash(ctx: Context) -> Iterator[Diagnostic]:
     """Each slot of a controller holds one device."""
-    groups: dict[tuple[int, str, str], list[HardwareItem]] = defaultdict(list)
-    for entry in ctx.item_index.with_parent:
-        item = entry.item
-        if item.address_on_parent is None or item.bound not in (None, "normal"):
+    groups: dict[tuple[int, str, str], list[HardwareItem]] = {}
+    for entry, parent, _, address, bound in ctx.item_index.parents:
+        if address is None:
             continue
-        address = item.address_on_parent.strip()
-        if address and item.parent:
-            groups[(id(entry.section), item.parent.strip(), address)].append(entry)
+        address = address.strip()
+        if not address or bound not in (None, "normal"):
+            continue
+        key = (id(entry.section), parent, address)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [entry]
+        else:
+            group.append(entry)
     for (_, parent, address), entries in groups.items():
+        if len(entries) < 2:
+            continue
         for index, later in enumerate(entries[1:], start=1):
             for earlier in entries[:index]:
                 same_id = earlier.item.instance_id == later.item.instance_id
@@ -489,29 +563,27 @@ def address_on_parent_clash(ctx: Context) -> Iterator[Diagnostic]:
 )
 def wrong_unit_kind(ctx: Context) -> Iterator[Diagnostic]:
     """Memory and disk capacity are sizes (byte base); processor units are hertz or a count."""
-    for entry in ctx.item_index.with_units:
-        item = entry.item
-        if item.allocation_units is None or item.resource_type not in (
-            ResourceType.MEMORY,
-            ResourceType.PROCESSOR,
-        ):
+    for (rtype, units_text, _), entries in ctx.item_index.unit_groups.items():
+        if units_text is None or rtype not in (ResourceType.MEMORY, ResourceType.PROCESSOR):
             continue
-        units, _ = ctx.units(item.allocation_units)
+        units, _ = ctx.units(units_text)
         if units is None:
             continue
         problem = None
-        if item.resource_type == ResourceType.MEMORY and units.base != "byte":
-            problem = f"memory is measured in bytes, but AllocationUnits is {q(item.allocation_units, 60)!r}"
-        elif item.resource_type == ResourceType.PROCESSOR and units.base not in ("hertz", "count"):
+        if rtype == ResourceType.MEMORY and units.base != "byte":
+            problem = f"memory is measured in bytes, but AllocationUnits is {q(units_text, 60)!r}"
+        elif rtype == ResourceType.PROCESSOR and units.base not in ("hertz", "count"):
             problem = (
-                "processors are counted or measured in hertz, but AllocationUnits is "
-                f"{q(item.allocation_units, 60)!r}"
+                f"processors are counted or measured in hertz, but AllocationUnits is {q(units_text, 60)!r}"
             )
         if problem is not None:
-            yield ctx.emit("H112", item, f"{describe(item)}: {problem}", leaf="AllocationUnits")
-    for disk in ctx.disks:
-        if not disk.capacity_allocation_units:
-            continue
+            for entry in entries:
+                yield ctx.emit(
+                    "H112", entry.item, f"{describe(entry.item)}: {problem}", leaf="AllocationUnits"
+                )
+    for disk, size in _disk_sizes(ctx):
+        if size is not None or not disk.capacity_allocation_units:
+            continue  # a size in bytes, or no units
         units, _ = ctx.units(disk.capacity_allocation_units)
         if units is not None and units.base != "byte":
             yield ctx.emit(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ovfkit.model.cim import ResourceItem
 from ovfkit.model.sections import NetworkSection
@@ -38,6 +39,40 @@ def _macs(ctx: Context, item: ResourceItem) -> Iterator[tuple[str, str]]:
         yield "Address", item.address.strip()
 
 
+@dataclass(frozen=True, slots=True)
+class _Adapters:
+    """What the N rules look at, gathered from the network adapters in one pass.
+
+    ``connections`` maps each Connection (stripped) to the ``(adapter, occurrence)`` that name it,
+    in document order; ``macs`` lists ``(adapter, leaf, MAC text, its bytes or None)``.
+    """
+
+    connections: dict[str, list[tuple[HardwareItem, int]]]
+    macs: list[tuple[HardwareItem, str, str, bytes | None]]
+
+
+def _collect_adapters(ctx: Context) -> _Adapters:
+    connections: dict[str, list[tuple[HardwareItem, int]]] = {}
+    macs: list[tuple[HardwareItem, str, str, bytes | None]] = []
+    is_ovirt = ctx.is_ovirt
+    for entry, adapter_connections, address in ctx.adapters:
+        for index, connection in enumerate(adapter_connections):
+            name = connection.strip()
+            uses = connections.get(name)
+            if uses is None:
+                connections[name] = [(entry, index)]
+            else:
+                uses.append((entry, index))
+        if is_ovirt or address is not None:
+            macs.extend((entry, leaf, text, mac_bytes(text)) for leaf, text in _macs(ctx, entry.item))
+    return _Adapters(connections, macs)
+
+
+def _adapters(ctx: Context) -> _Adapters:
+    """The network adapters' connections and MAC addresses (gathered once per document)."""
+    return ctx.shared("adapters", _collect_adapters)
+
+
 @rule(
     "N101",
     "undeclared-network",
@@ -47,9 +82,10 @@ def _macs(ctx: Context, item: ResourceItem) -> Iterator[tuple[str, str]]:
 )
 def undeclared_network(ctx: Context) -> Iterator[Diagnostic]:
     """rasd:Connection names a Network of the NetworkSection."""
-    for entry in ctx.nics:
-        for index, connection in enumerate(entry.item.connection):
-            name = connection.strip()
+    for name, uses in _adapters(ctx).connections.items():
+        if name in ctx.networks:
+            continue
+        for entry, index in uses:
             if not name:
                 yield ctx.emit(
                     "N101",
@@ -58,7 +94,7 @@ def undeclared_network(ctx: Context) -> Iterator[Diagnostic]:
                     leaf="Connection",
                     occurrence=index,
                 )
-            elif name not in ctx.networks:
+            else:
                 where = (
                     "the NetworkSection does not declare it"
                     if ctx.has_network_section
@@ -81,15 +117,14 @@ def undeclared_network(ctx: Context) -> Iterator[Diagnostic]:
 )
 def malformed_mac(ctx: Context) -> Iterator[Diagnostic]:
     """MAC addresses are written 00:50:56:aa:bb:cc (or with dashes, or as 12 hex digits)."""
-    for entry in ctx.nics:
-        for leaf, text in _macs(ctx, entry.item):
-            if mac_bytes(text) is None:
-                yield ctx.emit(
-                    "N102",
-                    entry.item,
-                    f"{describe(entry.item)} has MAC address {q(text, 60)!r}, not six hex bytes",
-                    leaf=leaf,
-                )
+    for entry, leaf, text, mac in _adapters(ctx).macs:
+        if mac is None:
+            yield ctx.emit(
+                "N102",
+                entry.item,
+                f"{describe(entry.item)} has MAC address {q(text, 60)!r}, not six hex bytes",
+                leaf=leaf,
+            )
 
 
 @rule(
@@ -100,27 +135,24 @@ def malformed_mac(ctx: Context) -> Iterator[Diagnostic]:
 )
 def multicast_mac(ctx: Context) -> Iterator[Diagnostic]:
     """The lowest bit of the first byte marks a group address; an adapter needs an individual one."""
-    for entry in ctx.nics:
-        for leaf, text in _macs(ctx, entry.item):
-            mac = mac_bytes(text)
-            if mac is not None and mac[0] & 1:
-                yield ctx.emit(
-                    "N103",
-                    entry.item,
-                    f"{describe(entry.item)} has multicast MAC address {q(text, 60)}",
-                    leaf=leaf,
-                )
+    for entry, leaf, text, mac in _adapters(ctx).macs:
+        if mac is not None and mac[0] & 1:
+            yield ctx.emit(
+                "N103",
+                entry.item,
+                f"{describe(entry.item)} has multicast MAC address {q(text, 60)}",
+                leaf=leaf,
+            )
 
 
 @rule("N104", "zero-mac", Severity.ERROR, "A network adapter's MAC address is 00:00:00:00:00:00.")
 def zero_mac(ctx: Context) -> Iterator[Diagnostic]:
     """The all-zero MAC is not an address; leave Address out to let the platform assign one."""
-    for entry in ctx.nics:
-        for leaf, text in _macs(ctx, entry.item):
-            if mac_bytes(text) == bytes(6):
-                yield ctx.emit(
-                    "N104", entry.item, f"{describe(entry.item)} has the all-zero MAC address", leaf=leaf
-                )
+    for entry, leaf, _, mac in _adapters(ctx).macs:
+        if mac == bytes(6):
+            yield ctx.emit(
+                "N104", entry.item, f"{describe(entry.item)} has the all-zero MAC address", leaf=leaf
+            )
 
 
 @rule(
@@ -132,27 +164,25 @@ def zero_mac(ctx: Context) -> Iterator[Diagnostic]:
 def duplicate_mac(ctx: Context) -> Iterator[Diagnostic]:
     """Each adapter on a network needs its own MAC address."""
     seen: dict[bytes, list[HardwareItem]] = {}
-    for entry in ctx.nics:
-        for leaf, text in _macs(ctx, entry.item):
-            mac = mac_bytes(text)
-            if mac is None or mac == bytes(6):
-                continue
-            earlier = seen.setdefault(mac, [])
-            for other in earlier:
-                both = (
-                    not other.item.configuration
-                    or not entry.item.configuration
-                    or set(other.item.configuration) & set(entry.item.configuration)
+    for entry, leaf, text, mac in _adapters(ctx).macs:
+        if mac is None or mac == bytes(6):
+            continue
+        earlier = seen.setdefault(mac, [])
+        for other in earlier:
+            both = (
+                not other.item.configuration
+                or not entry.item.configuration
+                or set(other.item.configuration) & set(entry.item.configuration)
+            )
+            if both and other.item.instance_id != entry.item.instance_id:
+                yield ctx.emit(
+                    "N105",
+                    entry.item,
+                    f"{describe(entry.item)} has MAC address {q(text, 60)}, like {describe(other.item)}",
+                    leaf=leaf,
                 )
-                if both and other.item.instance_id != entry.item.instance_id:
-                    yield ctx.emit(
-                        "N105",
-                        entry.item,
-                        f"{describe(entry.item)} has MAC address {q(text, 60)}, like {describe(other.item)}",
-                        leaf=leaf,
-                    )
-                    break
-            earlier.append(entry)
+                break
+        earlier.append(entry)
 
 
 @rule(
@@ -166,7 +196,7 @@ def unused_network(ctx: Context) -> Iterator[Diagnostic]:
     """Declared networks are meant to be connected to; an unused one may be a misspelt Connection."""
     if not ctx.networks:
         return
-    used = {c.strip() for entry in ctx.nics for c in entry.item.connection}
+    used = _adapters(ctx).connections
     for name, network in ctx.networks.items():
         if name not in used:
             yield ctx.emit(

@@ -25,12 +25,18 @@ KNOWN_COMPRESSIONS = frozenset({"gzip", "identity", "", "bzip2", "none"})
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 _GLOB = re.compile(r"[*?\[\]]")
+#: An absolute path: from the root, a drive (``C:\\``, ``C:/``) or a ``file:`` URL.
+_ABSOLUTE = re.compile(r"[/\\]|[A-Za-z]:[\\/]|[Ff][Ii][Ll][Ee]:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _hrefs(ctx: Context) -> Iterator[tuple[File, str]]:
-    for file in ctx.files:
-        if file.href is not None:
-            yield file, file.href
+def _collect_hrefs(ctx: Context) -> list[tuple[File, str, str]]:
+    return [(file, file.href, _decoded(file.href)) for file in ctx.files if file.href is not None]
+
+
+def _hrefs(ctx: Context) -> list[tuple[File, str, str]]:
+    """``(File, ovf:href, the href percent-decoded)`` of every File with an href (decoded once)."""
+    return ctx.shared("hrefs", _collect_hrefs)
 
 
 def _is_remote(href: str) -> bool:
@@ -38,7 +44,7 @@ def _is_remote(href: str) -> bool:
 
 
 def _decoded(href: str) -> str:
-    return urllib.parse.unquote(href)
+    return urllib.parse.unquote(href) if "%" in href else href
 
 
 @rule(
@@ -49,9 +55,8 @@ def _decoded(href: str) -> str:
 )
 def absolute_href(ctx: Context) -> Iterator[Diagnostic]:
     """Package files are named relative to the descriptor, never by where they were on the author's disk."""
-    for file, href in _hrefs(ctx):
-        value = _decoded(href)
-        if value.startswith(("/", "\\")) or _DRIVE.match(value) or value.lower().startswith("file:"):
+    for file, href, value in _hrefs(ctx):
+        if _ABSOLUTE.match(value):
             yield ctx.emit(
                 "K101", file, f'File "{q(file.id)}" has the absolute href {q(href)!r}', attribute="href"
             )
@@ -65,7 +70,7 @@ def absolute_href(ctx: Context) -> Iterator[Diagnostic]:
 )
 def url_href(ctx: Context) -> Iterator[Diagnostic]:
     """A URL href makes the import download from elsewhere; an OVA cannot contain it."""
-    for file, href in _hrefs(ctx):
+    for file, href, _ in _hrefs(ctx):
         if _is_remote(href):
             scheme = href.split(":", 1)[0].lower()
             yield ctx.emit(
@@ -84,10 +89,10 @@ def url_href(ctx: Context) -> Iterator[Diagnostic]:
 )
 def href_escapes_package(ctx: Context) -> Iterator[Diagnostic]:
     """A relative href that normalizes to ``../`` names a file outside the package."""
-    for file, href in _hrefs(ctx):
-        if _is_remote(href):
-            continue
-        value = _decoded(href).replace("\\", "/")
+    for file, href, decoded in _hrefs(ctx):
+        if ".." not in decoded or _is_remote(href):
+            continue  # only '..' climbs out
+        value = decoded.replace("\\", "/")
         normal = posixpath.normpath(value)
         if normal == ".." or normal.startswith("../"):
             yield ctx.emit(
@@ -106,8 +111,8 @@ def href_escapes_package(ctx: Context) -> Iterator[Diagnostic]:
 )
 def glob_href(ctx: Context) -> Iterator[Diagnostic]:
     """Hrefs name one file literally."""
-    for file, href in _hrefs(ctx):
-        if not _is_remote(href) and _GLOB.search(_decoded(href)):
+    for file, href, decoded in _hrefs(ctx):
+        if _GLOB.search(decoded) and not _is_remote(href):
             yield ctx.emit(
                 "K104",
                 file,
@@ -116,15 +121,15 @@ def glob_href(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-def _unsafe(href: str) -> str | None:
-    value = _decoded(href)
+def _unsafe(value: str) -> str | None:
+    """Why a (decoded) href is unsafe, or None."""
     if not value.strip():
         return "it is empty"
     if "\\" in value:
         return "it contains a backslash"
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+    if _CONTROL.search(value):
         return "it contains a control character"
-    if unicodedata.normalize("NFC", value) != value:
+    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
         return "it is not in Unicode NFC form (the same name can be spelt two ways)"
     return None
 
@@ -137,8 +142,8 @@ def _unsafe(href: str) -> str | None:
 )
 def unsafe_href(ctx: Context) -> Iterator[Diagnostic]:
     """Hrefs are plain, portable relative paths."""
-    for file, href in _hrefs(ctx):
-        problem = _unsafe(href)
+    for file, href, decoded in _hrefs(ctx):
+        problem = _unsafe(decoded)
         if problem is not None:
             yield ctx.emit(
                 "K105", file, f'File "{q(file.id)}" has href {q(href)!r}: {problem}', attribute="href"
@@ -149,7 +154,7 @@ def unsafe_href(ctx: Context) -> Iterator[Diagnostic]:
 def duplicate_href(ctx: Context) -> Iterator[Diagnostic]:
     """Each File names its own file; two Files on one href read the same bytes twice."""
     seen: dict[str, File] = {}
-    for file, href in _hrefs(ctx):
+    for file, href, _ in _hrefs(ctx):
         first = seen.get(href)
         if first is not None:
             yield ctx.emit(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ovfkit.model.base import Node, OvfModel
 from ovfkit.model.envelope import Strings
@@ -36,17 +37,48 @@ def dangling_file_ref(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-def _parse_host_references(ctx: Context) -> list[tuple[HardwareItem, int, str, HostReference | None]]:
-    return [
-        (entry, index, text, host_reference(text))
-        for entry in [*ctx.item_index.with_host_resource, *ctx.allocation_items]
-        for index, text in enumerate(entry.item.host_resource)
-    ]
+HostResourceUse = tuple[HardwareItem, int, str, HostReference | None]
 
 
-def _host_references(ctx: Context) -> list[tuple[HardwareItem, int, str, HostReference | None]]:
-    """``(Item, index, text, parsed reference)`` of every HostResource of every Item (parsed once)."""
-    return ctx.shared("host-references", _parse_host_references)
+@dataclass(frozen=True, slots=True)
+class _HostResources:
+    """The HostResources of every Item, parsed once and shared by the rules about them.
+
+    ``unusual`` holds ``(Item, index, text, parsed reference)`` of every HostResource that is not
+    written exactly ``ovf:/disk/ID`` or ``ovf:/file/ID`` for a defined Disk or File; the others
+    (almost all, in a good descriptor) cannot dangle and are not malformed, so the rules skip them.
+    ``files`` holds the ids of the Files those well-written references name.
+    """
+
+    unusual: list[HostResourceUse]
+    files: set[str]
+
+
+def _collect_host_resources(ctx: Context) -> _HostResources:
+    resolved: dict[str, str | None] = {f"ovf:/disk/{disk_id}": None for disk_id in ctx.disk_ids}
+    resolved.update((f"ovf:/file/{file_id}", file_id) for file_id in ctx.file_ids)
+    for file in ctx.files:  # a File whose href is such a text is matched by href (R110): keep it unusual
+        if file.href is not None:
+            resolved.pop(file.href, None)
+    unusual: list[HostResourceUse] = []
+    files: set[str] = set()
+    uses = ctx.item_index.host_resources
+    if ctx.allocation_items:
+        uses = [*uses, *((entry, entry.item.host_resource) for entry in ctx.allocation_items)]
+    for entry, texts in uses:
+        for index, text in enumerate(texts):
+            if text in resolved:
+                file_id = resolved[text]
+                if file_id is not None:
+                    files.add(file_id)
+            else:
+                unusual.append((entry, index, text, host_reference(text)))
+    return _HostResources(unusual, files)
+
+
+def _host_resources(ctx: Context) -> _HostResources:
+    """Every Item's HostResources, parsed once (see ``_HostResources``)."""
+    return ctx.shared("host-resources", _collect_host_resources)
 
 
 @rule(
@@ -57,10 +89,11 @@ def _host_references(ctx: Context) -> list[tuple[HardwareItem, int, str, HostRef
 )
 def dangling_disk_host_resource(ctx: Context) -> Iterator[Diagnostic]:
     """``ovf:/disk/ID`` (and oVirt's ``imageGroupId/volumeId``) must name a Disk."""
-    for entry, index, text, reference in _host_references(ctx):
+    disk_ids = ctx.disk_ids
+    for entry, index, text, reference in _host_resources(ctx).unusual:
         item = entry.item
         if reference is not None and reference.kind == "disk":
-            if reference.target not in ctx.disk_ids:
+            if reference.target not in disk_ids:
                 yield ctx.emit(
                     "R102",
                     item,
@@ -70,7 +103,7 @@ def dangling_disk_host_resource(ctx: Context) -> Iterator[Diagnostic]:
                 )
         elif reference is None and ctx.is_ovirt and item.resource_type == ResourceType.DISK_DRIVE:
             volume = text.strip().rpartition("/")[2]
-            if volume and volume not in ctx.disk_ids:
+            if volume and volume not in disk_ids:
                 yield ctx.emit(
                     "R102",
                     item,
@@ -88,8 +121,9 @@ def dangling_disk_host_resource(ctx: Context) -> Iterator[Diagnostic]:
 )
 def dangling_file_host_resource(ctx: Context) -> Iterator[Diagnostic]:
     """``ovf:/file/ID`` must name a File."""
-    for entry, index, _, reference in _host_references(ctx):
-        if reference is not None and reference.kind == "file" and reference.target not in ctx.file_ids:
+    file_ids = ctx.file_ids
+    for entry, index, _, reference in _host_resources(ctx).unusual:
+        if reference is not None and reference.kind == "file" and reference.target not in file_ids:
             yield ctx.emit(
                 "R103",
                 entry.item,
@@ -107,43 +141,44 @@ def dangling_file_host_resource(ctx: Context) -> Iterator[Diagnostic]:
 )
 def dangling_parent(ctx: Context) -> Iterator[Diagnostic]:
     """rasd:Parent must be the InstanceID of another Item of the same VirtualHardwareSection."""
-    index = ctx.item_index
-    for entry in index.with_parent:
-        item = entry.item
-        parent = (item.parent or "").strip()
-        if not parent:
+    is_ovirt = ctx.is_ovirt
+    for entry, parent, target in ctx.item_index.parent_links:
+        if target is not None or not parent:
             continue
-        if ctx.is_ovirt and (item.resource_type == ResourceType.DISK_DRIVE or parent == ALL_ZERO_GUID):
+        item = entry.item
+        if is_ovirt and (item.resource_type == ResourceType.DISK_DRIVE or parent == ALL_ZERO_GUID):
             continue  # an oVirt disk's Parent is its parent volume, not an Item
-        if index.parent_of(entry) is None:
-            yield ctx.emit(
-                "R104",
-                item,
-                f"{describe(item)} has Parent {q(parent)}, which is the InstanceID of no Item of its section",
-                leaf="Parent",
-            )
+        yield ctx.emit(
+            "R104",
+            item,
+            f"{describe(item)} has Parent {q(parent)}, which is the InstanceID of no Item of its section",
+            leaf="Parent",
+        )
 
 
 @rule("R105", "parent-cycle", Severity.ERROR, "Items are their own Parent, directly or through other Items.")
 def parent_cycle(ctx: Context) -> Iterator[Diagnostic]:
-    """Following Parent from any Item must end at an Item without Parent."""
-    by_section: dict[int, list[HardwareItem]] = defaultdict(list)
-    for entry in ctx.item_index.with_parent:
-        if entry.item.instance_id is not None:
-            by_section[id(entry.section)].append(entry)
-    for entries in by_section.values():
+    """Following Parent from any Item must end at an Item without Parent.
+
+    Only an Item that has a Parent and is named as a Parent can be on a cycle, so the search looks
+    at those alone: in most descriptors (drives on controllers) there is none.
+    """
+    links = ctx.item_index.parents
+    named: dict[int, set[str]] = defaultdict(set)
+    for entry, parent, _, _, _ in links:
+        named[id(entry.section)].add(parent)
+    by_section: dict[int, list[tuple[HardwareItem, str, str]]] = defaultdict(list)
+    for entry, parent, iid, _, _ in links:
+        if iid is not None and iid in named[id(entry.section)]:
+            by_section[id(entry.section)].append((entry, parent, iid))
+    for candidates in by_section.values():
         parents: dict[str, set[str]] = defaultdict(set)
         first: dict[str, HardwareItem] = {}
-        for entry in entries:
-            iid = entry.item.instance_id
-            assert iid is not None
-            parents[iid].add((entry.item.parent or "").strip())
+        for entry, parent, iid in candidates:
+            parents[iid].add(parent)
             first.setdefault(iid, entry)
         reported: set[str] = set()
-        named = {p for targets in parents.values() for p in targets}
         for start in first:
-            if start not in named:
-                continue  # nothing names it as Parent: it cannot be on a cycle
             if start in reported:
                 continue
             cycle = _find_cycle(start, parents)
@@ -292,7 +327,9 @@ def _referenced_files(ctx: Context) -> set[str]:
             found.add(disk.file_ref)
             if disk.file_ref in hrefs:  # oVirt: fileRef is the File's href
                 found.add(hrefs[disk.file_ref])
-    for _, _, text, reference in _host_references(ctx):
+    host_resources = _host_resources(ctx)
+    found.update(host_resources.files)
+    for _, _, text, reference in host_resources.unusual:
         if reference is not None and reference.kind == "file":
             found.add(reference.target)
         elif text.strip() in hrefs:
@@ -390,7 +427,7 @@ def dangling_other_file_ref(ctx: Context) -> Iterator[Diagnostic]:
 )
 def malformed_host_resource(ctx: Context) -> Iterator[Diagnostic]:
     """HostResource references into the package use the ovf:/disk/ and ovf:/file/ forms."""
-    for entry, index, text, reference in _host_references(ctx):
+    for entry, index, text, reference in _host_resources(ctx).unusual:
         if reference is None or reference.standard:
             continue
         if reference.kind == "malformed":

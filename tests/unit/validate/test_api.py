@@ -291,3 +291,19 @@ def test_dangling_references_parent_cycles_duplicates_and_configurations() -> No
         '      <Item ovf:configuration="big">\n        <rasd:AllocationUnits>byte',
     )
     assert codes_at(data, select="R107") == [("R107", line_of(data, 'configuration="big"'))]
+
+
+@pytest.mark.parametrize("profile", ["relaxed", "strict"])
+def test_the_benchmark_descriptor_is_clean(profile: str) -> None:
+    from bench.generate import DISKS_PER_CONTROLLER, descriptor
+    from ovfkit.model import VirtualHardwareSection
+
+    data = descriptor(items=700, disks=40)
+    assert validate(data, profile=profile).diagnostics == ()
+    model = ovfkit.loads(data)
+    assert isinstance(model, ovfkit.Envelope)
+    (hardware,) = [s for s in model.virtual_systems()[0].sections if isinstance(s, VirtualHardwareSection)]
+    drives = len(range(0, 700, 3))
+    controllers = -(-drives // DISKS_PER_CONTROLLER)
+    assert len(hardware.items) == 701
+    assert [int(i.resource_type or 0) for i in hardware.items].count(6) == controllers == 16

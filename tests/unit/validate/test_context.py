@@ -54,3 +54,48 @@ def test_lexical_helpers() -> None:
     assert leaf_lexicals(memory) == [("VirtualQuantity", 0, "12.0")]
     assert ctx.item_index.with_lexical[0].item is memory
     assert extension_nodes(memory) == []
+
+
+def test_the_index_copies_out_what_the_parent_host_and_adapter_rules_read() -> None:
+    data = changed("<rasd:Parent>3</rasd:Parent>", "<rasd:Parent> 3 </rasd:Parent>")
+    index = context(data).item_index
+    ((disk, parent, iid, address, bound),) = index.parents
+    assert (parent, iid, address, bound) == ("3", "4", "0", None)
+    ((linked, text, target),) = index.parent_links
+    assert linked is disk and text == "3" and target is not None and target.item.instance_id == "3"
+    assert [(e.item.instance_id, hosts) for e, hosts in index.host_resources] == [
+        ("4", ["ovf:/disk/vmdisk1"])
+    ]
+    assert [(e.item.instance_id, c, a) for e, c, a in index.adapters] == [
+        ("5", ["VM Network"], "00:50:56:01:02:03")
+    ]
+
+
+def test_a_blank_parent_is_looked_up_like_parent_of_does() -> None:
+    data = changed("<rasd:Parent>3</rasd:Parent>", "<rasd:Parent> </rasd:Parent>")
+    index = context(data).item_index
+    ((entry, parent, target),) = index.parent_links
+    assert parent == "" and target is None and index.parent_of(entry) is None
+
+
+def test_units_are_grouped_and_quantities_summarised() -> None:
+    data = changed(
+        "<rasd:VirtualQuantity>1</rasd:VirtualQuantity>", "<rasd:VirtualQuantity>0</rasd:VirtualQuantity>"
+    )
+    index = context(data).item_index
+    assert sorted((k, len(v)) for k, v in index.unit_groups.items()) == [
+        ((3, "hertz * 10^6", None), 1),
+        ((4, "byte * 2^20", None), 1),
+    ]
+    assert index.largest_quantity == 1024
+    assert [e.item.instance_id for e in index.zero_quantity] == ["1"]
+
+
+def test_adapters_follow_the_order_of_nics_whatever_the_types() -> None:
+    data = changed(
+        "<rasd:ResourceType>17</rasd:ResourceType>",
+        "<rasd:ResourceType>11</rasd:ResourceType><rasd:Connection>B</rasd:Connection>",
+    )
+    ctx = context(data)
+    assert [e.item.instance_id for e in ctx.nics] == ["4", "5"]
+    assert [(e.item.instance_id, c) for e, c, _ in ctx.adapters] == [("4", ["B"]), ("5", ["VM Network"])]

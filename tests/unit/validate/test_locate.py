@@ -51,3 +51,15 @@ def test_locator_without_a_tree_falls_back_to_model_lines() -> None:
     model = ovfkit.loads(ONE_LINE)
     assert Locator(None, None).of_model(model, model) == (1, None, None)
     assert Locator(None, None).element_at(1, "x") is None
+
+
+def test_element_at_finds_the_first_element_of_a_tag_on_a_line() -> None:
+    parsed = parse_bytes(ONE_LINE)
+    locator = Locator(parsed.root, parsed.text)
+    ovf = "{http://schemas.dmtf.org/ovf/envelope/1/}"
+    assert locator.element_at(1, "Item") is parsed.root[1][1][1]  # Content/Section/Item: the first one
+    assert locator.element_at(1, "BootOrder") is not None
+    assert locator.element_at(2, "Item") is None
+    assert locator.element_at(1, f"{ovf}Envelope") is parsed.root
+    assert locator.element_at(1, "{urn:none}Item") is None
+    assert locator.element_at(1, "{unbalanced") is None  # not a tag lxml can look for

@@ -1,0 +1,70 @@
+"""R rules over the shared HostResource and Parent indexes: well-written references skip the parser."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.validate.rules.helpers import document, found, with_items
+
+DISK_HOST = "<rasd:HostResource>ovf:/disk/vmdisk1</rasd:HostResource>"
+
+
+@pytest.mark.parametrize(
+    ("host", "codes"),
+    [
+        (" ovf:/disk/vmdisk1 ", {}),
+        ("ovf:/disk/nodisk", {"R102": 1}),
+        ("ovf://disk/vmdisk1", {"R113": 1}),
+        ("/disk/nodisk", {"R102": 1, "R113": 1}),
+        ("ovf:/file/file1", {}),
+        ("ovf:/file/nofile", {"R103": 1}),
+        ("ovf:/net/x", {"R113": 1}),
+    ],
+)
+def test_host_resources_written_any_way(host: str, codes: dict[str, int]) -> None:
+    data = document((DISK_HOST, f"<rasd:HostResource>{host}</rasd:HostResource>"))
+    for code in ("R102", "R103", "R113"):
+        assert len(found(data, code)) == codes.get(code, 0), code
+
+
+def test_a_file_named_only_by_a_host_resource_is_used() -> None:
+    data = document(
+        ('ovf:size="1048576"/>', 'ovf:size="1048576"/>\n    <File ovf:id="iso" ovf:href="x.iso"/>'),
+        (DISK_HOST, DISK_HOST + "<rasd:HostResource>ovf:/file/iso</rasd:HostResource>"),
+    )
+    assert found(data, "R110") == []
+    assert found(
+        document(('ovf:size="1048576"/>', 'ovf:size="1048576"/><File ovf:id="iso" ovf:href="x.iso"/>')),
+        "R110",
+    )
+
+
+def test_a_file_whose_href_is_the_host_resource_text_is_used() -> None:
+    data = document(
+        (
+            'ovf:size="1048576"/>',
+            'ovf:size="1048576"/>\n    <File ovf:id="odd" ovf:href="ovf:/disk/vmdisk1"/>',
+        )
+    )
+    assert found(data, "R110") == []
+
+
+def test_a_parent_cycle_is_reported_once_among_drives_on_a_controller() -> None:
+    cycle = [
+        f"<rasd:InstanceID>{iid}</rasd:InstanceID><rasd:Parent>{parent}</rasd:Parent>"
+        "<rasd:ResourceType>5</rasd:ResourceType>"
+        for iid, parent in (("a", "b"), ("b", "c"), ("c", "a"))
+    ]
+    drives = [
+        f"<rasd:AddressOnParent>{n}</rasd:AddressOnParent><rasd:InstanceID>d{n}</rasd:InstanceID>"
+        "<rasd:Parent>3</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType>"
+        for n in range(1, 4)
+    ]
+    (message,) = found(with_items(*drives, *cycle), "R105")
+    assert "Parent chain a -> b -> c -> a" in message
+
+
+def test_a_blank_parent_dangles_nowhere_and_a_missing_one_does() -> None:
+    assert found(document(("<rasd:Parent>3</rasd:Parent>", "<rasd:Parent> </rasd:Parent>")), "R104") == []
+    (message,) = found(document(("<rasd:Parent>3</rasd:Parent>", "<rasd:Parent>9</rasd:Parent>")), "R104")
+    assert "Parent 9" in message
