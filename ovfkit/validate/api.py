@@ -42,12 +42,15 @@ class UnreadableInputError(OvfParseError):
     """The input could not be read at all (a missing or unreadable file): misuse, not a finding."""
 
 
-def _read(source: Source, limits: Limits, name: str | None) -> tuple[bytes, str]:
-    """The bytes to validate and the name to report them under; raises for input that cannot be read."""
+def _read(source: Source, limits: Limits, name: str | None) -> tuple[bytes, str, list[str]]:
+    """The bytes to validate, the name to report them under, and what the package reader tolerated.
+
+    Raises for input that cannot be read.
+    """
     if isinstance(source, (Envelope, Environment)):
         from ovfkit.api import dumps
 
-        return dumps(source), name or "<model>"
+        return dumps(source), name or "<model>", []
     if isinstance(source, (str, os.PathLike)) and not (
         isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith("<")
     ):
@@ -55,10 +58,10 @@ def _read(source: Source, limits: Limits, name: str | None) -> tuple[bytes, str]
         if not os.path.isfile(path):
             raise UnreadableInputError("no such file", source=path)
         if path.lower().endswith(".ova"):
-            from ovfkit.ova import read_descriptor
+            from ovfkit.ova import read_package_descriptor
 
-            data, member = read_descriptor(path, limits)
-            return data, name or str(member)
+            found = read_package_descriptor(path, limits)
+            return found.data, name or str(found.name), list(found.notes)
     try:
         data, read_name = read_source(source, limits)
     except OvfSecurityError:
@@ -67,7 +70,7 @@ def _read(source: Source, limits: Limits, name: str | None) -> tuple[bytes, str]
         if exc.message.startswith("cannot read file"):
             raise UnreadableInputError(exc.message, source=exc.source) from None
         raise
-    return data, name or read_name
+    return data, name or read_name, []
 
 
 def _unreadable(code: str, exc: OvfError, name: str, locator: Locator | None = None) -> Diagnostic:
@@ -159,7 +162,9 @@ def _check_model(
     return found
 
 
-def _validate_bytes(data: bytes, name: str, profile: str, enabled: frozenset[str], limits: Limits) -> Report:
+def _validate_bytes(
+    data: bytes, name: str, profile: str, enabled: frozenset[str], limits: Limits, notes: list[str]
+) -> Report:
     try:
         parsed = parse_bytes(data, name, limits)
     except OvfParseError as exc:
@@ -169,6 +174,7 @@ def _validate_bytes(data: bytes, name: str, profile: str, enabled: frozenset[str
     locator = Locator(parsed.root, parsed.text)
     try:
         model = read_tree(parsed, name, limits)
+        model.document.warnings.extend(notes)
     except OvfParseError as exc:
         code = "X002" if isinstance(exc, OvfSecurityError) else "X003"
         found = [_unreadable(code, exc, name, locator)] if code in enabled else []
@@ -239,7 +245,7 @@ def validate(
         )
     enabled = select_codes(select, ignore)
     try:
-        data, source_name = _read(source_or_model, limits, name)
+        data, source_name, notes = _read(source_or_model, limits, name)
     except OvfSecurityError as exc:
         source_name = name or exc.source or "<input>"
         found = [_unreadable("X002", exc, source_name)] if "X002" in enabled else []
@@ -250,7 +256,7 @@ def validate(
         source_name = name or exc.source or "<input>"
         found = [_unreadable("X003", exc, source_name)] if "X003" in enabled else []
         return Report(source_name, profile, tuple(found))
-    return _validate_bytes(data, source_name, profile, enabled, limits)
+    return _validate_bytes(data, source_name, profile, enabled, limits, notes)
 
 
 def iter_diagnostics(

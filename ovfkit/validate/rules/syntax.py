@@ -49,7 +49,7 @@ declare(
     "X006",
     "tolerated-input",
     Severity.WARNING,
-    "The reader had to tolerate a fault: a wrong encoding declaration or an envelope namespace "
-    "DSP0243 never had.",
+    "The reader had to tolerate a fault: a wrong encoding declaration, an envelope namespace "
+    "DSP0243 never had, or an OVA whose descriptor is not its first member.",
     stage="load",
 )

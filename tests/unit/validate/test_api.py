@@ -145,6 +145,19 @@ def test_ova_packages_validate_their_descriptor(tmp_path: Path) -> None:
     assert [d.code for d in validate(junk).diagnostics] == ["X003"]
 
 
+def test_ova_whose_descriptor_is_not_the_first_member_is_a_tolerated_input(tmp_path: Path) -> None:
+    import tarfile
+
+    path = tmp_path / "late.ova"
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as archive:
+        for member, data in (("disk1.vmdk", b"\0" * 1024), ("vm.ovf", VALID.encode())):
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    found = [d for d in validate(path).diagnostics if d.code == "X006"]
+    assert len(found) == 1 and "not the first" in found[0].message
+
+
 # -- profiles ---------------------------------------------------------------------------------
 
 
