@@ -54,10 +54,16 @@ from tests.helpers import assert_same_document
 
 JSON_FIXTURES = FIXTURES / "json"
 UPDATE_GOLDEN = os.environ.get("OVFKIT_UPDATE_GOLDEN") == "1"
+OVF1 = "http://schemas.dmtf.org/ovf/envelope/1"
 
 
 def envelope_json(document: dict[str, Any]) -> str:
     return json.dumps({"ovfkit": "1", "kind": "envelope", "document": document})
+
+
+def _ovf_node(name: str, **fields: Any) -> dict[str, Any]:
+    """A generic element in the default namespace of a new document (OVF 1)."""
+    return {"kind": "element", "name": name, "namespace": OVF1, **fields}
 
 
 def new_envelope() -> Envelope:
@@ -317,7 +323,7 @@ def test_invalid_json_has_a_line_and_column(text: str, line: int, column: int) -
 
 
 def _node(**fields: Any) -> dict[str, Any]:
-    return {"kind": "element", "name": "vmw:Config", **fields}
+    return {"kind": "element", "name": "vmw:Config", "namespace": _VMW[1], **fields}
 
 
 _VMW = ["vmw", "http://www.vmware.com/schema/ovf"]
@@ -462,9 +468,7 @@ def test_what_would_not_be_well_formed_xml_names_the_json_path(
     ],
 )
 def test_characters_xml_cannot_carry_are_found(escaped: str, path: str) -> None:
-    text = envelope_json({"extensions": [{"kind": "element", "name": "a", "gaps": ["GAP"]}]}).replace(
-        "GAP", escaped
-    )
+    text = envelope_json({"extensions": [_ovf_node("a", gaps=["GAP"])]}).replace("GAP", escaped)
     for form in (text, text.encode("utf-8")):
         with pytest.raises(OvfJsonError) as caught:
             from_json(form)
@@ -482,23 +486,21 @@ def test_characters_in_keys_and_typed_fields_are_found() -> None:
 
 
 def test_an_escaped_backslash_is_not_a_control_character() -> None:
-    model = from_json(
-        envelope_json({"extensions": [{"kind": "element", "name": "a", "gaps": ["C:\\bin\\file"]}]})
-    )
+    model = from_json(envelope_json({"extensions": [_ovf_node("a", gaps=["C:\\bin\\file"])]}))
     node = model.extensions[0]
     assert isinstance(node, Node) and node.gaps == ["C:\\bin\\file"]
     assert b"C:\\bin\\file" in ovfkit.dumps(model)
 
 
 def test_limits_hold() -> None:
-    deep: dict[str, Any] = {"kind": "element", "name": "a"}
+    deep: dict[str, Any] = _ovf_node("a")
     for _ in range(20):
-        deep = {"kind": "element", "name": "a", "children": [deep]}
+        deep = _ovf_node("a", children=[deep])
     text = envelope_json({"extensions": [deep]})
     assert from_json(text) is not None
     with pytest.raises(OvfJsonError, match="deeper than the limit of 10"):
         from_json(text, limits=Limits(max_depth=10))
-    many = envelope_json({"extensions": [{"kind": "element", "name": "a"}] * 50})
+    many = envelope_json({"extensions": [_ovf_node("a")] * 50})
     with pytest.raises(OvfJsonError, match="more elements than the limit of 20"):
         from_json(many, limits=Limits(max_elements=20))
     with pytest.raises(OvfSecurityError, match="larger than the limit"):
@@ -522,7 +524,7 @@ def test_messages_never_echo_much_input() -> None:
 def test_check_writable_agrees_with_dumps() -> None:
     """What check_writable passes, dumps writes and ovfkit reads back."""
     model = new_envelope()
-    model.extensions.append(Node(name="vmw:Config", ns=[("vmw", "http://www.vmware.com/schema/ovf")]))
+    model.extensions.append(Node(name="vmw:Config", namespace=_VMW[1], ns=[(_VMW[0], _VMW[1])]))
     model.extensions.append(Comment(text=" ok "))
     model.extensions.append(ProcessingInstruction(target="app", text="x=1"))
     check_writable(model)
@@ -659,8 +661,6 @@ def test_models_are_pydantic_models_of_the_package() -> None:
 
 
 # -- what the loader reads, JSON carries: deep nesting, prefixes declared where they are used -------
-
-OVF1 = "http://schemas.dmtf.org/ovf/envelope/1"
 
 
 def deep_nodes(depth: int) -> bytes:

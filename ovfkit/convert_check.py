@@ -1,0 +1,684 @@
+"""Whether a model can be written as well-formed XML, within the limits the XML loader holds.
+
+``from_json`` turns JSON into models that no XML parser has seen; ``check_writable`` walks such a model
+and refuses what ``dumps`` could not write as well-formed XML (names, prefixes, declarations, comments,
+processing instructions, the bytes around the root, characters XML 1.0 cannot carry), naming the JSON
+path of the offending value. It also holds ``Limits`` exactly as loading the written XML would:
+
+- ``max_depth``: typed elements and generic nodes nest no deeper than the loader reads (the root at
+  depth 0, one more for every typed child or node; typed leaves are not counted, as the reader does not);
+- ``max_elements`` and ``max_nodes``: the walk first counts at most what the XML can hold (each typed
+  field of a model at most one element or attribute, from its class, so little work per model); only
+  when that is over a limit does a second walk count every element, attribute, namespace declaration,
+  comment and processing instruction the XML will hold, apart from what the writer may add beyond the
+  model's values (declarations for new elements, values kept only by their original spelling, an
+  empty token list the document had);
+- ``max_text``: no string is longer than the JSON text it came from, so the strings are walked only
+  when the text is longer than ``max_text``.
+
+Only when what the writer may add could tip a count over its limit, or strings are long enough to make
+a text node over ``max_text``, is the model written and read back through the loader, which decides.
+"""
+
+from __future__ import annotations
+
+import codecs
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Union
+
+from pydantic import BaseModel
+
+from ovfkit.convert_errors import OvfJsonError, OvfJsonLimitError, json_path
+from ovfkit.errors import OvfError, OvfSecurityError, quote
+from ovfkit.model.base import Comment, Node, OvfModel, ProcessingInstruction, XmlInfo
+from ovfkit.model.binding import TOKENS, binding_of
+from ovfkit.model.envelope import Document, Envelope
+from ovfkit.model.environment import Environment
+from ovfkit.namespaces import FAMILY_OF, Ns
+from ovfkit.xmlio.safe import DEFAULT_LIMITS, Limits
+
+__all__ = ["check_writable", "may_hold_illegal_characters"]
+
+Model = Union[Envelope, Environment]  # noqa: UP007  (a runtime alias on Python 3.10)
+
+_NAME_START = (
+    "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_NAME_CHAR = _NAME_START + "\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_NCNAME = f"[{_NAME_START}][{_NAME_CHAR}]*"
+_NCNAME_RE = re.compile(_NCNAME)
+_QNAME_RE = re.compile(f"(?:{_NCNAME}:)?{_NCNAME}")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_WHITESPACE = re.compile("[ \t\r\n]*")
+_DECLARATION = re.compile(
+    r"""<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1"""
+    r"""(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\2)?"""
+    r"""(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\3)?[ \t\r\n]*\?>"""
+)
+#: An escape in JSON text for a character XML 1.0 cannot carry: a C0 control but tab, LF and CR
+#: (``\b``, ``\f``, ``\u0001``) or U+FFFE/U+FFFF; or an escaped backslash, which the scan skips.
+#: (Raw control characters and lone surrogates are not valid JSON: the JSON parser refuses them.)
+_ESCAPE = r"\\(?:\\|[bf]|u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|u[fF]{3}[eEfF])"
+_ESCAPE_TEXT = re.compile(_ESCAPE)
+_ESCAPE_BYTES = re.compile(_ESCAPE.encode())
+_XML_URI = Ns.XML.value
+_XMLNS_URI = "http://www.w3.org/2000/xmlns/"
+#: Codecs Python knows that are not character sets a document can be written in.
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined", "utf-7"})
+
+
+def may_hold_illegal_characters(text: str | bytes) -> bool:
+    """False when the JSON text certainly holds no character XML 1.0 cannot carry (one regex scan).
+
+    Such a character is in JSON text as an escape (``\\b``, ``\\f``, ``\\u0001``, ``\\uFFFE``) or
+    as U+FFFE/U+FFFF itself. (Looking for ``\\u``, ``\\b`` and ``\\f`` as substrings first is
+    slower: the JSON of a laid-out document is full of ``\\n``, a near miss for each.)
+    """
+    if isinstance(text, bytes):
+        if not text.isascii() and (b"\xef\xbf\xbe" in text or b"\xef\xbf\xbf" in text):
+            return True
+        return any(match.group() != b"\\\\" for match in _ESCAPE_BYTES.finditer(text))
+    if not text.isascii() and ("\ufffe" in text or "\uffff" in text):
+        return True
+    return any(match.group() != "\\\\" for match in _ESCAPE_TEXT.finditer(text))
+
+
+class _XmlError(Exception):
+    """A reason the model cannot be written; the path is collected while the walk unwinds."""
+
+    def __init__(self, message: str, limit: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.limit = limit  # a resource limit, not malformed XML
+        self.parts: list[str | int] = []
+
+    def at(self, *parts: str | int) -> _XmlError:
+        """Prepend path parts (called from the innermost frame outwards)."""
+        self.parts[0:0] = parts
+        return self
+
+
+_Scope = dict[str, str]
+_Counts = Callable[[dict[str, Any]], tuple[int, int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the walk needs of a model class: its typed children, and how to count what it writes.
+
+    ``count(data)`` gives, for a model's ``__dict__``: the typed leaf elements written for the values
+    set (one per entry of a list), the typed attributes written for the values set, and the token-list
+    attributes set to ``[]`` (the writer keeps one as an empty attribute when the document had it and
+    leaves it out otherwise, so those count as slack).
+    """
+
+    children: tuple[tuple[str, bool], ...]
+    count: _Counts
+    #: at most the elements of one model but its list leaves: itself and one per scalar leaf
+    most_elements: int
+    #: at most its typed attributes: one per typed attribute
+    most_attributes: int
+    #: the values of its leaf lists, when it has any
+    lists: Callable[[dict[str, Any]], tuple[Any, ...]] | None
+
+
+def _values(names: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A getter of the values of ``names`` as a tuple (one C call for two names or more)."""
+    if len(names) >= 2:
+        return operator.itemgetter(*names)
+    if names:
+        (name,) = names
+        return lambda data: (data[name],)
+    return lambda data: ()
+
+
+def _counter(
+    scalar_leaves: list[str], list_leaves: list[str], scalar_attrs: list[str], tokens: list[str]
+) -> _Counts:
+    """The ``_Facts.count`` of a class with these typed leaves and attributes."""
+    leaf_values, list_values, attr_values = (
+        _values(scalar_leaves),
+        _values(list_leaves),
+        _values(scalar_attrs),
+    )
+    token_values = _values(tokens)
+    leaf_count, attr_count = len(scalar_leaves), len(scalar_attrs)
+
+    def count(data: dict[str, Any]) -> tuple[int, int, int]:
+        leaves = leaf_count - leaf_values(data).count(None)
+        if list_leaves:
+            leaves += sum(map(len, list_values(data)))
+        attributes = attr_count - attr_values(data).count(None)
+        empty = 0
+        if tokens:
+            empty = token_values(data).count([])
+            attributes += len(tokens) - empty
+        return leaves, attributes, empty
+
+    return count
+
+
+_FACTS: dict[type, _Facts] = {}
+
+
+def _facts(cls: type[OvfModel]) -> _Facts:
+    """The facts of a model class (compiled on first use, then kept in ``_FACTS``)."""
+    binding = binding_of(cls)
+    children = tuple((s.name, s.is_list) for s in binding.child_fields if s.codec is None)
+    leaves = [s for s in binding.child_fields if s.codec is not None]
+    lists = [s.name for s in leaves if s.is_list]
+    counter = _counter(
+        [s.name for s in leaves if not s.is_list],
+        lists,
+        [s.name for s in binding.attr_fields if s.codec is not TOKENS],
+        [s.name for s in binding.attr_fields if s.codec is TOKENS],
+    )
+    scalars = [s for s in leaves if not s.is_list]
+    facts = _Facts(
+        children, counter, 1 + len(scalars), len(binding.attr_fields), _values(lists) if lists else None
+    )
+    _FACTS[cls] = facts
+    return facts
+
+
+class _Checker:
+    """Walks a model and raises ``_XmlError`` for anything that would not be well-formed XML."""
+
+    def __init__(self, limits: Limits, exact: bool = True) -> None:
+        self.ovf_uri: str | None = None  # the envelope's own namespace, when it is not a known one
+        self.max_depth = limits.max_depth
+        self.max_elements = limits.max_elements
+        self.max_nodes = limits.max_nodes
+        self.elements = 0  # elements the XML certainly has
+        self.nodes = 0  # nodes of every kind it certainly has
+        self.slack = 0  # elements or nodes the writer may add beyond those (see _Facts)
+        # Exact counts, or (False) upper bounds from each class's typed fields, which never refuse:
+        # over a limit, the walk is done again with exact counts.
+        self.exact = exact
+        self.names: set[str] = set()
+        self.resolved: set[tuple[Any, ...]] = set()
+        self.element_uris: dict[tuple[int, str], str | None] = {}
+        self.scopes: list[_Scope] = []  # kept alive so that scope ids stay unique during a walk
+
+    # -- names and scopes ----------------------------------------------------------------------
+
+    def qname(self, name: str, what: str) -> None:
+        if name in self.names:
+            return
+        if not isinstance(name, str) or not _QNAME_RE.fullmatch(name):
+            raise _XmlError(f"{quote(repr(name), 80)} is not a valid XML {what} name")
+        self.names.add(name)
+
+    def uri_of(self, name: str, scope: _Scope, element: bool) -> str | None:
+        """The namespace of a qualified name in scope; a ``_XmlError`` for an undeclared prefix."""
+        prefix, sep, _ = name.rpartition(":")
+        if not sep:
+            return scope.get("") if element else None
+        if prefix == "xmlns":
+            raise _XmlError(f"{quote(name, 80)!r}: namespace declarations belong in the ns list")
+        if prefix == "xml":
+            return _XML_URI
+        uri = scope.get(prefix)
+        if uri is None:
+            raise _XmlError(f"the prefix {quote(prefix, 40)!r} of {quote(name, 80)!r} is not declared")
+        return uri
+
+    def declare(self, pairs: Any, scope: _Scope) -> _Scope:
+        updated = dict(scope)
+        for index, pair in enumerate(pairs):
+            prefix, uri = pair
+            try:
+                if prefix:
+                    if not _NCNAME_RE.fullmatch(prefix):
+                        raise _XmlError(f"{quote(repr(prefix), 80)} is not a valid namespace prefix")
+                    if prefix == "xmlns" or uri == _XMLNS_URI or (prefix == "xml") != (uri == _XML_URI):
+                        raise _XmlError(f"the prefix {prefix!r} cannot be bound to {quote(uri, 80)!r}")
+                    if not uri:
+                        raise _XmlError(f"the prefix {prefix!r} cannot be bound to the empty namespace")
+                elif uri in (_XML_URI, _XMLNS_URI):
+                    raise _XmlError(f"the default namespace cannot be {uri!r}")
+            except _XmlError as problem:
+                raise problem.at(index) from None
+            updated[prefix] = uri
+        self.scopes.append(updated)
+        return updated
+
+    def element_name(self, name: str, scope: _Scope) -> str | None:
+        """Check an element name in scope; return its namespace (None for none)."""
+        key = (id(scope), name)
+        if key in self.element_uris:
+            return self.element_uris[key]
+        self.qname(name, "element")
+        if name.startswith("xmlns:") or name.startswith("xml:"):
+            raise _XmlError(f"{quote(name, 80)!r}: the xml and xmlns prefixes cannot name an element")
+        uri = self.uri_of(name, scope, True) or None
+        self.element_uris[key] = uri
+        return uri
+
+    def attribute_names(self, names: Any, scope: _Scope) -> None:
+        """Valid, declared, and no two the same attribute (expanded names compared)."""
+        key = (id(scope), names if isinstance(names, tuple) else tuple(names))
+        if key in self.resolved:
+            return
+        seen: set[tuple[str | None, str]] = set()
+        for index, name in enumerate(names):
+            try:
+                self.qname(name, "attribute")
+                if name == "xmlns":
+                    raise _XmlError("'xmlns': namespace declarations belong in the ns list")
+                uri = self.uri_of(name, scope, False)
+                expanded = (uri, name.rpartition(":")[2])  # XML compares namespace URIs
+                if expanded in seen:
+                    raise _XmlError(f"the attribute {quote(name, 80)!r} is written twice")
+                seen.add(expanded)
+            except _XmlError as problem:
+                raise problem.at(index) from None
+        self.resolved.add(key)
+
+    # -- walking -----------------------------------------------------------------------------------
+
+    def too_deep(self) -> _XmlError:
+        return _XmlError(f"elements nest deeper than the limit of {self.max_depth}", limit=True)
+
+    def over_count(self) -> _XmlError:
+        if self.elements > self.max_elements:
+            return _XmlError(f"more elements than the limit of {self.max_elements}", limit=True)
+        return _XmlError(
+            "more nodes (elements, attributes, namespace declarations, comments, processing "
+            f"instructions) than the limit of {self.max_nodes}",
+            limit=True,
+        )
+
+    def count(self, model: OvfModel, facts: _Facts, info: XmlInfo | None) -> None:
+        """Count the element, typed leaves and typed attributes the XML of one model holds.
+
+        Its untyped attributes, declarations and what is on its leaves are counted by ``model`` and
+        ``layout``, its children where they are walked.
+        """
+        leaves, attributes, empty_tokens = facts.count(model.__dict__)
+        self.elements += 1 + leaves
+        self.nodes += 1 + leaves + attributes
+        if info is not None:
+            self.slack += empty_tokens
+            if info.lexical:
+                self.slack += len(info.lexical)  # a None value whose original text is written
+        else:
+            self.slack += 1 + leaves + attributes  # declarations the writer may add for a new element
+        if self.elements > self.max_elements or self.nodes > self.max_nodes:
+            raise self.over_count()
+
+    def model(self, model: OvfModel, scope: _Scope, depth: int) -> None:
+        if depth >= self.max_depth:
+            raise self.too_deep()
+        data = model.__dict__
+        cls = type(model)
+        facts = _FACTS.get(cls) or _facts(cls)
+        info = data["xml"]
+        attributes = data["attributes"]
+        if self.exact:
+            self.count(model, facts, info)
+        else:
+            # At most what the element holds: each scalar leaf and typed attribute at most one element
+            # or attribute (a typed value kept only by its original spelling too), each entry of a
+            # leaf list one element; a new element, a declaration for itself and for each of those.
+            elements = facts.most_elements
+            if facts.lists is not None:
+                elements += sum(map(len, facts.lists(data)))
+            self.elements += elements
+            self.nodes += elements + facts.most_attributes
+            if info is None:
+                self.nodes += elements + facts.most_attributes
+        if info is not None:
+            try:
+                scope = self.layout(info, scope, model)
+            except _XmlError as problem:
+                raise problem.at("xml") from None
+        if attributes:
+            self.nodes += len(attributes)
+            try:
+                self.extra_attributes(model, scope)
+            except _XmlError as problem:
+                raise problem.at("attributes") from None
+        extensions = data["extensions"]
+        if extensions:
+            self.extensions(extensions, scope, depth, "extensions")
+        for name, is_list in facts.children:
+            value = data[name]
+            if value is None:
+                continue
+            if is_list:
+                for index, child in enumerate(value):
+                    try:
+                        self.model(child, scope, depth + 1)
+                    except _XmlError as problem:
+                        raise problem.at(name, index) from None
+            else:
+                try:
+                    self.model(value, scope, depth + 1)
+                except _XmlError as problem:
+                    raise problem.at(name) from None
+
+    def declared_by_a_child(self, model: OvfModel, entry: str) -> bool:
+        """True when a typed child element declares the prefix of ``entry`` itself."""
+        prefix = entry.rpartition(":")[0]
+        for name, is_list in (_FACTS.get(type(model)) or _facts(type(model))).children:
+            value = model.__dict__[name]
+            for child in value if is_list else [value]:
+                if child is not None and child.xml is not None and any(p == prefix for p, _ in child.xml.ns):
+                    return True
+        return False
+
+    def layout(self, info: XmlInfo, scope: _Scope, model: OvfModel) -> _Scope:
+        layout = info.__dict__
+        if layout["ns"]:
+            self.nodes += len(layout["ns"])
+            try:
+                scope = self.declare(layout["ns"], scope)
+            except _XmlError as problem:
+                raise problem.at("ns") from None
+        leaf_attrs = layout["leaf_attrs"]
+        if leaf_attrs:
+            on_leaves = sum(len(pairs) for pairs in leaf_attrs.values())
+            if self.exact:
+                self.slack += on_leaves  # written with their leaf, which may be gone
+            else:
+                self.nodes += on_leaves
+        # Elements written alike share one check: same scope, name, attribute and child names.
+        key = (id(scope), layout["name"], layout["attrs"], layout["children"])
+        if not leaf_attrs and key in self.resolved:
+            return scope
+        try:
+            self.element_name(info.name, scope)
+        except _XmlError as problem:
+            raise problem.at("name") from None
+        if info.attrs:
+            try:
+                self.attribute_names(info.attrs, scope)
+            except _XmlError as problem:
+                raise problem.at("attrs") from None
+        shared = True  # whether the result holds for every element with this key
+        for index, entry in enumerate(info.children):
+            if entry == "*":
+                continue
+            try:
+                pairs = leaf_attrs.get(str(index)) if leaf_attrs else None
+                if pairs:
+                    self.leaf(entry, pairs, scope)
+                else:
+                    try:
+                        self.element_name(entry, scope)
+                    except _XmlError:
+                        # a typed child may declare its own prefix (<ns0:Item xmlns:ns0="...">)
+                        self.qname(entry, "element")
+                        if not self.declared_by_a_child(model, entry):
+                            raise
+                        shared = False
+            except _XmlError as problem:
+                raise problem.at("children", index) from None
+        for index_key in leaf_attrs:
+            if not index_key.isdigit() or int(index_key) >= len(info.children):
+                error = _XmlError("a leaf_attrs key must be the index of a child")
+                raise error.at("leaf_attrs", index_key)
+        if not leaf_attrs and shared:
+            self.resolved.add(key)
+        return scope
+
+    def leaf(self, entry: str, pairs: list[tuple[str, str]], scope: _Scope) -> None:
+        """A typed leaf written with attributes or namespace declarations of its own."""
+        declarations = []
+        names = []
+        for name, value in pairs:
+            if name == "xmlns" or name.startswith("xmlns:"):
+                declarations.append((name[6:], value))
+            else:
+                names.append(name)
+        if declarations:
+            scope = self.declare(declarations, scope)
+        self.element_name(entry, scope)
+        self.attribute_names(names, scope)
+
+    def extra_attributes(self, model: OvfModel, scope: _Scope) -> None:
+        """Untyped attributes: valid names, declared prefixes, no duplicate, and not a typed one again."""
+        typed = binding_of(type(model)).attrs
+        data = model.__dict__
+        seen: set[tuple[str | None, str]] = set()
+        for name in model.attributes:
+            try:
+                self.qname(name, "attribute")
+                if name == "xmlns":
+                    raise _XmlError("'xmlns': namespace declarations belong in the ns list")
+                uri = self.uri_of(name, scope, False)
+                local = name.rpartition(":")[2]
+                expanded = (uri, local)
+                if expanded in seen:
+                    raise _XmlError(f"the attribute {quote(name, 80)!r} is written twice")
+                seen.add(expanded)
+                spec = typed.get((FAMILY_OF.get(uri, "ovf" if uri == self.ovf_uri else None), local))
+                if spec is not None and data[spec.name] not in (None, []):
+                    raise _XmlError(
+                        f"the attribute {quote(name, 80)!r} is the typed field {spec.name!r}: "
+                        "set it there, not in attributes"
+                    )
+            except _XmlError as problem:
+                raise problem.at(name) from None
+
+    def extensions(self, items: list[Any], scope: _Scope, depth: int, field: str) -> None:
+        for index, item in enumerate(items):
+            try:
+                if isinstance(item, Node):
+                    self.node(item, scope, depth + 1)
+                else:
+                    self.misc(item)
+                    self.nodes += 1
+                    if self.exact and self.nodes > self.max_nodes:
+                        raise self.over_count()
+            except _XmlError as problem:
+                raise problem.at(field, index) from None
+
+    def node(self, node: Node, scope: _Scope, depth: int) -> None:
+        if depth >= self.max_depth:
+            raise self.too_deep()
+        self.elements += 1
+        self.nodes += 1 + len(node.ns) + len(node.attributes)
+        if self.exact and (self.elements > self.max_elements or self.nodes > self.max_nodes):
+            raise self.over_count()
+        if node.ns:
+            try:
+                scope = self.declare(node.ns, scope)
+            except _XmlError as problem:
+                raise problem.at("ns") from None
+        try:
+            uri = self.element_name(node.name, scope)
+        except _XmlError as problem:
+            raise problem.at("name") from None
+        if node.attributes:
+            try:
+                self.attribute_names([name for name, _ in node.attributes], scope)
+            except _XmlError as problem:
+                if problem.parts:
+                    problem.parts.append(0)
+                raise problem.at("attributes") from None
+        if uri != (node.namespace or None):
+            namespace = quote(str(node.namespace), 80)
+            raise _XmlError(
+                f"the element {quote(node.name, 80)!r} would be in the namespace {quote(str(uri), 80)!r}, "
+                f"not {namespace!r} (declare its prefix, or set its namespace)"
+            ).at("namespace")
+        if node.children:
+            self.extensions(node.children, scope, depth, "children")
+
+    @staticmethod
+    def misc(item: Comment | ProcessingInstruction) -> None:
+        """A comment or processing instruction."""
+        if isinstance(item, Comment):
+            if "--" in item.text or item.text.endswith("-"):
+                raise _XmlError("a comment may not contain '--' or end with '-'").at("text")
+            return
+        if not _NCNAME_RE.fullmatch(item.target) or item.target.lower() == "xml":
+            raise _XmlError(
+                f"{quote(repr(item.target), 80)} is not a valid processing instruction target"
+            ).at("target")
+        if "?>" in item.text:
+            raise _XmlError("a processing instruction may not contain '?>'").at("text")
+
+    def document(self, document: Document) -> None:
+        if document.declaration is not None and not _DECLARATION.fullmatch(document.declaration):
+            raise _XmlError(f"{quote(repr(document.declaration), 80)} is not an XML declaration").at(
+                "declaration"
+            )
+        try:
+            info = codecs.lookup(document.encoding)
+        except LookupError:
+            raise _XmlError(f"unknown encoding {quote(document.encoding, 40)!r}").at("encoding") from None
+        if info.name in _NOT_CHARSETS or not getattr(info, "_is_text_encoding", True):
+            raise _XmlError(f"{quote(document.encoding, 40)!r} cannot encode an XML document").at("encoding")
+        if document.newline not in ("\n", "\r\n"):
+            raise _XmlError('newline must be "\\n" or "\\r\\n"').at("newline")
+        for field in ("prolog", "epilog"):
+            for index, item in enumerate(getattr(document, field)):
+                try:
+                    if isinstance(item, str):
+                        if not _WHITESPACE.fullmatch(item):
+                            raise _XmlError("only whitespace, comments and PIs may be around the root")
+                    else:
+                        self.misc(item)
+                        self.nodes += 1
+                except _XmlError as problem:
+                    raise problem.at(field, index) from None
+
+
+def _characters(value: Any) -> None:
+    """Raise ``_XmlError`` at the first string (key or value) holding a character XML 1.0 cannot carry."""
+    if isinstance(value, str):
+        bad = _ILLEGAL.search(value)
+        if bad:
+            raise _XmlError(f"the character U+{ord(bad.group(0)):04X} cannot be written in XML 1.0")
+    elif isinstance(value, BaseModel):
+        for key, item in value.__dict__.items():
+            try:
+                _characters(item)
+            except _XmlError as problem:
+                raise problem.at(key) from None
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            try:
+                _characters(item)
+            except _XmlError as problem:
+                raise problem.at(index) from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            try:
+                _characters(key)
+                _characters(item)
+            except _XmlError as problem:
+                raise problem.at(key) from None
+
+
+def _text_over(value: Any, max_text: int) -> bool:
+    """True when a string, or strings that could be written as one text node, are over ``max_text``.
+
+    Checked: every string; every list of strings taken together (the gaps of an element, which a
+    removed child between them joins); a model's text together with its gaps.
+    """
+    if isinstance(value, str):
+        return len(value) > max_text
+    if isinstance(value, BaseModel):
+        data = value.__dict__
+        if isinstance(value, OvfModel):
+            text = binding_of(type(value)).text
+            info = value.xml
+            if text is not None and info is not None:
+                own = data[text.name]
+                if isinstance(own, str) and len(own) + sum(map(len, info.gaps)) > max_text:
+                    return True
+        return any(_text_over(item, max_text) for item in data.values())
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(item, str) for item in value):
+            return sum(map(len, value)) > max_text
+        return any(_text_over(item, max_text) for item in value)
+    if isinstance(value, dict):
+        return any(_text_over(item, max_text) for item in value.values())
+    return False
+
+
+def _read_back(model: Model, limits: Limits, name: str) -> None:
+    """Write ``model`` and load the XML under ``limits``: what the loader refuses, this refuses."""
+    from ovfkit.api import dumps, loads
+
+    try:
+        data = dumps(model)
+    except OvfError as exc:
+        raise OvfJsonError(f"the model cannot be written as XML: {exc.message}", source=name) from None
+    wide = replace(limits, max_bytes=max(limits.max_bytes, len(data)))
+    try:
+        loads(data, limits=wide, source=name)
+    except OvfSecurityError as exc:
+        raise OvfJsonLimitError(exc.message, source=name) from None
+    except OvfError as exc:
+        raise OvfJsonError(
+            f"the XML written from the model cannot be read: {exc.message}", source=name
+        ) from None
+
+
+def check_writable(
+    model: Model,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    source: str | None = None,
+    scan_characters: bool = True,
+    text: str | bytes | None = None,
+) -> None:
+    """Raise ``OvfJsonError`` (with the JSON path) if ``dumps`` could not write ``model`` as well-formed XML.
+
+    Checked: element, attribute and PI names; that every prefix used is declared; namespace
+    declarations; comments and PI text; the XML declaration, encoding and what is around the root;
+    and, unless ``scan_characters`` is False, that no string holds a character XML 1.0 cannot carry.
+    ``limits`` are held as loading the written XML would hold them (see the module docstring): over
+    one is an ``OvfJsonLimitError`` (an ``OvfJsonError`` and an ``OvfSecurityError``). ``text`` is
+    the JSON text the model was read from, when there was one: no string is longer than it, so no
+    text node can be over a ``max_text`` at least as long, and the strings need no walk.
+    """
+    name = source or "<json>"
+    # Counting exactly costs more than the rest of the walk: an upper bound usually settles it.
+    bound = _walk(model, limits, name, scan_characters, exact=False)
+    if bound.elements > limits.max_elements or bound.nodes > limits.max_nodes:
+        exact = _walk(model, limits, name, False, exact=True)  # raises at the element over a limit
+        if exact.elements > limits.max_elements or exact.nodes > limits.max_nodes:
+            raise OvfJsonLimitError(exact.over_count().message, source=name)  # nodes around the root
+        if exact.elements + exact.slack > limits.max_elements or exact.nodes + exact.slack > limits.max_nodes:
+            _read_back(model, limits, name)
+            return
+    if (text is None or len(text) > limits.max_text) and _text_over(model, limits.max_text):
+        _read_back(model, limits, name)
+
+
+def _walk(model: Model, limits: Limits, name: str, scan_characters: bool, exact: bool) -> _Checker:
+    """Walk the model once: raise what cannot be written, and count what can."""
+    checker = _Checker(limits, exact)
+    if isinstance(model, Envelope):
+        checker.ovf_uri = model.namespace
+    try:
+        try:
+            checker.document(model.document)
+        except _XmlError as problem:
+            raise problem.at("document") from None
+        scope = {"xml": _XML_URI}
+        if model.xml is None:
+            # the writer declares these on the root of a new document (see xmlio.writer.write_document)
+            if isinstance(model, Envelope):
+                scope.update({"": Ns.OVF1.value, "ovf": Ns.OVF1.value, "rasd": Ns.RASD.value})
+                scope.update({"vssd": Ns.VSSD.value, "xsi": Ns.XSI.value})
+            else:
+                scope.update({"": Ns.ENV.value, "oe": Ns.ENV.value, "xsi": Ns.XSI.value})
+            checker.nodes += len(scope) - 1
+        checker.model(model, scope, 0)
+        if scan_characters:
+            _characters(model)
+    except _XmlError as problem:
+        error = OvfJsonLimitError if problem.limit else OvfJsonError
+        raise error(problem.message, source=name, path=json_path(["document", *problem.parts])) from None
+    return checker

@@ -1,0 +1,331 @@
+"""The JSON text of a model, written by pydantic-core serializers compiled for the concrete model types.
+
+pydantic writes a discriminated union by first turning the chosen member into Python objects and then
+serializing those, and ``serialize_as_any=True`` (which avoids that) checks the class of every value
+instead: either way a third or more of ``to_json``'s time. So each model class gets a serializer of its
+own, compiled from its core schema with changes that leave the output byte for byte the same:
+
+- a union of models whose fields agree (same name, same schema) becomes one model schema with all their
+  fields: pydantic writes the fields an object has, in its ``__dict__`` order, so a generic node, a
+  comment and a processing instruction are each written exactly as before, with their ``kind``;
+- an enum of integers or strings (``ResourceType``) is written as the integer or string it is;
+- a field's default and ``None`` wrappers go (values are written with ``exclude_none``);
+- each model schema names a stand-in class (see ``_stand_in``), or pydantic-core would use the model
+  class's own serializer and ignore the rest.
+
+A union that cannot be merged (the sections: two of them type ``id`` and ``items`` differently) stays,
+and the classes that hold one (``Envelope``, ``VirtualSystem``, ``VirtualSystemCollection``) are written
+here field by field, each union member by its own class's serializer: there are few of them.
+
+Every object is written as the class its field declares (an instance of another class in a field is
+written with that field's fields), as ``model_dump_json`` without ``serialize_as_any`` does.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+from pydantic import BaseModel
+from pydantic_core import CoreSchema, SchemaSerializer
+
+__all__ = ["write_json"]
+
+_Schema = dict[str, Any]
+#: Keys of a core schema whose values are not schemas (or must stay as they are).
+_NOT_SCHEMAS = frozenset(
+    {"cls", "metadata", "ref", "config", "default", "expected", "members", "serialization"}
+)
+#: Wrappers whose inner ``schema`` is the schema of the same value.
+_WRAPPERS = frozenset({"default", "nullable"})
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """How to write one model class: its serializer, and the fields written one by one here."""
+
+    serializer: SchemaSerializer
+    #: fields whose values hold a union that could not be merged: name -> True for a list field
+    walked: dict[str, bool]
+    #: serializers of every field, for classes written field by field
+    fields: dict[str, SchemaSerializer]
+    #: names of fields pydantic never writes (``exclude=True``)
+    excluded: frozenset[str]
+
+
+class _Compiler:
+    """Rewrites one class's core schema into its concrete form (see the module docstring)."""
+
+    def __init__(self, definitions: list[_Schema]) -> None:
+        self.definitions = {d["ref"]: d for d in definitions}
+        self.merged: dict[tuple[str, ...], _Schema] = {}
+        self.added: list[_Schema] = []
+
+    def resolve(self, schema: _Schema) -> _Schema:
+        """Follow definition references to the schema they name."""
+        seen = 0
+        while schema.get("type") == "definition-ref" and seen < 100:
+            schema = self.definitions[schema["schema_ref"]]
+            seen += 1
+        return schema
+
+    def rewrite(self, value: Any) -> Any:
+        """A rewritten copy of a schema (or of a list or dict holding schemas)."""
+        if isinstance(value, list):
+            return [self.rewrite(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        kind = value.get("type")
+        if kind == "enum" and value.get("sub_type") == "int":
+            return {"type": "int"}
+        if kind == "enum" and value.get("sub_type") == "str":
+            return {"type": "str"}
+        if kind == "tagged-union":
+            merged = self.merge(value)
+            if merged is not None:
+                return merged
+        if kind == "model-field":
+            # Values are written with exclude_none: a field's None never reaches its serializer, and a
+            # default is no part of writing.
+            inner = value["schema"]
+            while inner.get("type") in _WRAPPERS:
+                inner = inner["schema"]
+            return {**value, "schema": self.rewrite(inner)}
+        return {key: item if key in _NOT_SCHEMAS else self.rewrite(item) for key, item in value.items()}
+
+    def merge(self, union: _Schema) -> _Schema | None:
+        """A reference to one model schema standing for every member of ``union``, or None."""
+        tag = union.get("discriminator")
+        if not isinstance(tag, str):
+            return None
+        members = [self.resolve(choice) for choice in union["choices"].values()]
+        key = tuple(sorted(member.get("ref", repr(member.get("cls"))) for member in members))
+        found = self.merged.get(key)
+        if found is not None:
+            return found
+        fields: dict[str, _Schema] = {}
+        for member in members:
+            inner = member.get("schema", {})
+            if (
+                member.get("type") != "model"
+                or member.get("root_model")
+                or inner.get("type") != "model-fields"
+            ):
+                return None
+            if inner.get("computed_fields") or inner.get("extras_schema"):
+                return None
+            for name, field in inner["fields"].items():
+                if name != tag and fields.setdefault(name, _written(field)) != _written(field):
+                    return None
+        ref = "ovfkit-json:" + "|".join(key)
+        reference: _Schema = {"type": "definition-ref", "schema_ref": ref}
+        self.merged[key] = reference  # before rewriting the fields, which may hold the union again
+        fields[tag] = {"type": "model-field", "schema": {"type": "str"}}
+        first = members[0]
+        schema: _Schema = {"type": "model", "cls": first["cls"], "ref": ref}
+        schema["schema"] = {"type": "model-fields", "fields": fields}
+        if first.get("config") is not None:
+            schema["config"] = first["config"]
+        self.added.append(self.rewrite(schema))
+        return reference
+
+    def holds_union(self, schema: Any, seen: set[str]) -> bool:
+        """True when a rewritten schema still holds a tagged union somewhere inside."""
+        if isinstance(schema, list):
+            return any(self.holds_union(item, seen) for item in schema)
+        if not isinstance(schema, dict):
+            return False
+        kind = schema.get("type")
+        if kind == "tagged-union":
+            return True
+        if kind == "definition-ref":
+            ref = schema["schema_ref"]
+            if ref in seen:
+                return False
+            seen.add(ref)
+            return self.holds_union(self.definitions[ref], seen)
+        return any(self.holds_union(item, seen) for key, item in schema.items() if key not in _NOT_SCHEMAS)
+
+
+def _written(field: _Schema) -> _Schema:
+    """A model field's schema as far as writing goes: without its default and metadata."""
+    schema = field["schema"]
+    if schema.get("type") == "default":
+        schema = schema["schema"]
+    return {**{k: v for k, v in field.items() if k != "metadata"}, "schema": schema}
+
+
+@functools.cache
+def _stand_in(cls: type) -> type:
+    """A plain class named like a model class, to stand for it in a rewritten model schema.
+
+    pydantic-core serializes a ``model`` schema whose class is a complete pydantic model with that
+    class's own serializer, whatever the schema says; the rewritten schemas would then be ignored
+    (or, for a merged union, wrong). Serializing without checks, it needs of the class only a name.
+    """
+    return type(cls.__name__, (), {"__module__": __name__, "__doc__": f"Stands for {cls.__qualname__}."})
+
+
+def _union_choices(schemas: list[_Schema]) -> set[str]:
+    """The definitions named as a member of a union left in the schemas (they keep their class)."""
+    found: set[str] = set()
+
+    def visit(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            kind = value.get("type")
+            if kind in ("tagged-union", "union"):
+                choices = value["choices"]
+                for choice in choices.values() if isinstance(choices, dict) else choices:
+                    member = choice[0] if isinstance(choice, tuple) else choice
+                    if isinstance(member, dict) and member.get("type") == "definition-ref":
+                        found.add(member["schema_ref"])
+            for key, item in value.items():
+                if key not in _NOT_SCHEMAS:
+                    visit(item)
+
+    visit(schemas)
+    return found
+
+
+def _detached(value: Any, chosen: set[str], in_union: bool = False) -> Any:
+    """The schema with every model's class replaced by its stand-in, but members of unions left."""
+    if isinstance(value, list):
+        return [_detached(item, chosen, in_union) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_detached(item, chosen, in_union) for item in value)
+    if not isinstance(value, dict):
+        return value
+    kind = value.get("type")
+    inner = kind in ("tagged-union", "union") or (kind is None and in_union)  # through ``choices``
+    out = {
+        key: item if key in _NOT_SCHEMAS else _detached(item, chosen, inner) for key, item in value.items()
+    }
+    if kind == "model" and not in_union and value.get("ref") not in chosen:
+        out["cls"] = _stand_in(value["cls"])
+    return out
+
+
+def _model_schema(schema: _Schema, definitions: dict[str, _Schema]) -> _Schema:
+    while schema.get("type") == "definition-ref":
+        schema = definitions[schema["schema_ref"]]
+    if schema.get("type") != "model":
+        raise TypeError(f"not a model schema: {schema.get('type')}")
+    return schema
+
+
+def _is_list(schema: _Schema) -> bool:
+    while schema.get("type") in _WRAPPERS:
+        schema = schema["schema"]
+    return schema.get("type") == "list"
+
+
+@functools.cache
+def _compiled(cls: type[BaseModel]) -> _Compiled:
+    """Compile the concrete serializer of a model class (once per class)."""
+    cls.model_rebuild()
+    original: _Schema = dict(cls.__pydantic_core_schema__)
+    if original.get("type") == "definitions":
+        top, definitions = original["schema"], list(original["definitions"])
+    else:
+        top, definitions = original, []
+    compiler = _Compiler(definitions)
+    rewritten_top = compiler.rewrite(top)
+    rewritten_defs = [compiler.rewrite(d) for d in definitions]
+    rewritten_defs.extend(compiler.added)
+    chosen = _union_choices([rewritten_top, *rewritten_defs])
+    rewritten_top = _detached(rewritten_top, chosen)
+    rewritten_defs = [_detached(d, chosen) for d in rewritten_defs]
+    compiler.definitions = {d["ref"]: d for d in rewritten_defs}
+
+    def serializer_of(schema: _Schema) -> SchemaSerializer:
+        if rewritten_defs:
+            schema = {"type": "definitions", "schema": schema, "definitions": rewritten_defs}
+        return SchemaSerializer(cast(CoreSchema, schema))
+
+    serializer = serializer_of(rewritten_top)
+    model = _model_schema(rewritten_top, compiler.definitions)
+    fields: dict[str, _Schema] = model["schema"]["fields"]
+    walked = {
+        name: _is_list(field["schema"])
+        for name, field in fields.items()
+        if compiler.holds_union(field["schema"], set())
+    }
+    by_field: dict[str, SchemaSerializer] = {}
+    if walked:
+        by_field = {name: serializer_of(field["schema"]) for name, field in fields.items()}
+    excluded = frozenset(name for name, info in cls.model_fields.items() if info.exclude)
+    return _Compiled(serializer, walked, by_field, excluded)
+
+
+def write_json(model: BaseModel, indent: int | None = None, level: int = 0) -> bytes:
+    """The JSON text of ``model`` (None fields left out), as ``model.model_dump_json`` writes it.
+
+    ``indent`` None gives one line; a number pretty-prints with that many spaces, as pydantic does,
+    with the lines after the first indented ``level`` times more (for text nested in other JSON).
+    Raises ``PydanticSerializationError`` for a value that is not of its field's type (``dumps``
+    refuses those too) and for nesting deeper than pydantic-core serializes (about 250 levels).
+    """
+    return b"".join(_pieces(model, indent, level))
+
+
+def _pieces(model: BaseModel, indent: int | None, level: int) -> Iterator[bytes]:
+    compiled = _compiled(type(model))
+    if not compiled.walked:
+        yield _indented(
+            compiled.serializer.to_json(model, indent=indent, exclude_none=True, warnings="error"),
+            indent,
+            level,
+        )
+        return
+    entries: list[tuple[str, Any, bool | None]] = []
+    for name, value in model.__dict__.items():
+        if value is None or name in compiled.excluded:
+            continue
+        entries.append((name, value, compiled.walked.get(name)))
+    if not entries:
+        yield b"{}"
+        return
+    inner = _pad(indent, level + 1)
+    yield b"{" + inner
+    for position, (name, value, walked_list) in enumerate(entries):
+        if position:
+            yield b"," + inner
+        yield b'"' + name.encode() + (b'": ' if indent is not None else b'":')
+        if walked_list and isinstance(value, list) and all(isinstance(item, BaseModel) for item in value):
+            yield from _list_pieces(value, indent, level + 1)
+        elif walked_list is False and isinstance(value, BaseModel):
+            yield from _pieces(value, indent, level + 1)
+        else:
+            text = compiled.fields[name].to_json(value, indent=indent, exclude_none=True, warnings="error")
+            yield _indented(text, indent, level + 1)
+    yield _pad(indent, level) + b"}"
+
+
+def _list_pieces(values: list[BaseModel], indent: int | None, level: int) -> Iterator[bytes]:
+    if not values:
+        yield b"[]"
+        return
+    inner = _pad(indent, level + 1)
+    yield b"[" + inner
+    for position, value in enumerate(values):
+        if position:
+            yield b"," + inner
+        yield from _pieces(value, indent, level + 1)
+    yield _pad(indent, level) + b"]"
+
+
+def _pad(indent: int | None, level: int) -> bytes:
+    """What goes between two entries at ``level``: nothing in one line, else a newline and indentation."""
+    return b"" if indent is None else b"\n" + b" " * (indent * level)
+
+
+def _indented(text: bytes, indent: int | None, level: int) -> bytes:
+    """Pretty-printed JSON text moved in to ``level`` (JSON text has no raw newline inside strings)."""
+    if indent is None or level == 0 or not indent:
+        return text
+    return text.replace(b"\n", b"\n" + b" " * (indent * level))
