@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ovfkit.api import load as load
     from ovfkit.api import loads as loads
     from ovfkit.convert import OvfJsonError as OvfJsonError
+    from ovfkit.convert import OvfJsonLimitError as OvfJsonLimitError
     from ovfkit.convert import from_json as from_json
     from ovfkit.convert import json_schema as json_schema
     from ovfkit.convert import to_json as to_json
@@ -88,6 +89,7 @@ _EXPORTS: dict[str, str] = {
     "json_schema": "ovfkit.convert",
     "to_summary": "ovfkit.convert",
     "OvfJsonError": "ovfkit.convert",
+    "OvfJsonLimitError": "ovfkit.convert",
 }
 
 _MODEL_NAMES = (
