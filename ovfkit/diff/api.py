@@ -6,6 +6,7 @@ import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import IO, Union
 
 from ovfkit.diff.compare import compare_inventories, make_change
@@ -86,8 +87,10 @@ def diff(
 
     ``a`` and ``b`` are Envelopes or anything ``ovfkit.load`` reads (path, bytes, XML text, binary
     file, ``.ova``). ``system`` limits the comparison to one VirtualSystem (``ovf:id`` or index on
-    both sides); ``profile`` to one deployment option. By default every system is compared (systems
-    pair by id, or the only one with the only one) under every deployment option both declare.
+    both sides); ``profile`` to one deployment option. By default every system is compared under
+    every deployment option both declare: systems pair by id where the id names one system on each
+    side, the others in document order (said in ``HardwareDiff.notes``), and the only one with the
+    only one; so a document compared with itself is always the same.
 
     Devices pair by stable identity (see ``ovfkit.diff.devices`` and ``ovfkit.diff.ovirt_devices``),
     and noise is not a change: Item order, address key order, whitespace, prefixes, lexical forms,
@@ -123,42 +126,76 @@ def _select(envelope: Envelope, system: str | int, side: str, source: str | None
     raise OvfDiffError(f"{side} has no virtual system with the id {system!r}; known: {known}", source=source)
 
 
+@dataclass(frozen=True)
+class _SystemPair:
+    """Two virtual systems to compare; their positions when they were paired by position."""
+
+    a: VirtualSystem
+    b: VirtualSystem
+    index_a: int | None = None
+    index_b: int | None = None
+
+
+def _ids(systems: list[VirtualSystem]) -> tuple[set[str], set[str]]:
+    """The ids of these systems, and those of them that more than one system has."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for vs in systems:
+        if vs.id is not None:
+            (shared if vs.id in seen else seen).add(vs.id)
+    return seen, shared
+
+
 def _pair_systems(
-    envelope_a: Envelope, envelope_b: Envelope, changes: list[Change]
-) -> list[tuple[VirtualSystem, VirtualSystem]]:
+    envelope_a: Envelope, envelope_b: Envelope, changes: list[Change], notes: list[str]
+) -> list[_SystemPair]:
+    """Pair the virtual systems of both sides: by id when it names one system on each side, the others
+    in document order (said in ``notes``); the ones left over are removed or added systems."""
     systems_a = envelope_a.virtual_systems()
     systems_b = envelope_b.virtual_systems()
     if len(systems_a) == 1 and len(systems_b) == 1:
-        return [(systems_a[0], systems_b[0])]
-    by_id_b: dict[str | None, VirtualSystem] = {}
-    for vs in systems_b:
-        by_id_b.setdefault(vs.id, vs)
-    pairs = []
-    used: set[int] = set()
-    for vs in systems_a:
-        other = by_id_b.get(vs.id)
-        if other is not None and id(other) not in used:
-            pairs.append((vs, other))
-            used.add(id(other))
+        return [_SystemPair(systems_a[0], systems_b[0])]
+    (ids_a, shared_a), (ids_b, shared_b) = _ids(systems_a), _ids(systems_b)
+    usable = (ids_a | ids_b) - shared_a - shared_b
+    by_id_b = {vs.id: vs for vs in systems_b if vs.id in usable}
+    pairs: list[tuple[int, _SystemPair]] = []
+    unpaired_a: list[int] = []
+    for index, vs in enumerate(systems_a):
+        if vs.id not in usable:
+            unpaired_a.append(index)
+        elif vs.id in by_id_b:
+            pairs.append((index, _SystemPair(vs, by_id_b[vs.id])))
         else:
-            changes.append(_system_change("removed", vs))
-    for vs in systems_b:
-        if id(vs) not in used:
-            changes.append(_system_change("added", vs))
-    return pairs
+            changes.append(_system_change("removed", vs, None))
+    unpaired_b = [index for index, vs in enumerate(systems_b) if vs.id not in usable]
+    changes.extend(_system_change("added", vs, None) for vs in systems_b if vs.id in usable - ids_a)
+    by_order = list(zip(unpaired_a, unpaired_b, strict=False))
+    pairs.extend((i, _SystemPair(systems_a[i], systems_b[j], i, j)) for i, j in by_order)
+    changes.extend(_system_change("removed", systems_a[i], i) for i in unpaired_a[len(by_order) :])
+    changes.extend(_system_change("added", systems_b[j], j) for j in unpaired_b[len(by_order) :])
+    if by_order:
+        notes.append(
+            f"{len(by_order)} pair(s) of virtual systems without an ovf:id, or sharing one, were "
+            "paired in document order (system_index gives their positions)"
+        )
+    pairs.sort(key=lambda entry: entry[0])
+    return [pair for _, pair in pairs]
 
 
-def _system_change(kind: str, vs: VirtualSystem) -> Change:
-    label = f'virtual system "{vs.id if vs.id is not None else _system_name(vs)}"'
+def _system_change(kind: str, vs: VirtualSystem, index: int | None) -> Change:
+    label = vs.id if vs.id is not None else _system_name(vs)
+    if index is not None:
+        label = f"#{index + 1}" if label is None else f"{label} #{index + 1}"
     values = {"name": _system_name(vs)} if _system_name(vs) else {}
-    return make_change(
+    change = make_change(
         "added" if kind == "added" else "removed",
-        label,
+        f'virtual system "{label}"',
         "virtual system",
         old=values if kind == "removed" else None,
         new=values if kind == "added" else None,
         system=vs.id,
     )
+    return change.model_copy(update={"system_index": index}) if index is not None else change
 
 
 def _profiles(
@@ -212,15 +249,19 @@ def _diff_envelopes(
     b_name: str | None,
 ) -> HardwareDiff:
     descriptor_changes: list[Change] = []
+    notes: list[str] = []
     if system is not None:
-        pairs = [(_select(envelope_a, system, "a", a_name), _select(envelope_b, system, "b", b_name))]
+        pairs = [
+            _SystemPair(_select(envelope_a, system, "a", a_name), _select(envelope_b, system, "b", b_name))
+        ]
     else:
-        pairs = _pair_systems(envelope_a, envelope_b, descriptor_changes)
+        pairs = _pair_systems(envelope_a, envelope_b, descriptor_changes, notes)
     options = _profiles(envelope_a, envelope_b, profile, (a_name, b_name), descriptor_changes)
     resources_a, resources_b = Resources(envelope_a), Resources(envelope_b)
     compared: list[Scope] = []
     changes: list[Change] = list(descriptor_changes)
-    for vs_a, vs_b in pairs:
+    for pair in pairs:
+        vs_a, vs_b, index = pair.a, pair.b, pair.index_a
         for option in options:
             compared.append(
                 Scope(
@@ -228,9 +269,14 @@ def _diff_envelopes(
                     other_system=vs_b.id if vs_b.id != vs_a.id else None,
                     name=_system_name(vs_b) or _system_name(vs_a),
                     profile=option,
+                    system_index=index,
+                    other_system_index=pair.index_b if pair.index_b != index else None,
                 )
             )
             side_a = Inventory(envelope_a, vs_a, option, resources_a)
             side_b = Inventory(envelope_b, vs_b, option, resources_b)
-            changes.extend(compare_inventories(side_a, side_b))
-    return HardwareDiff(a=a_name, b=b_name, compared=compared, changes=changes)
+            found = compare_inventories(side_a, side_b)
+            if index is not None:
+                found = [c.model_copy(update={"system_index": index}) for c in found]
+            changes.extend(found)
+    return HardwareDiff(a=a_name, b=b_name, compared=compared, changes=changes, notes=notes)

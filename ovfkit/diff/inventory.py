@@ -1,13 +1,14 @@
 """One side of a diff: a virtual system's system-level fields and devices under one deployment profile.
 
 Devices are built lazily (``device(i)``): a large descriptor compared with a near copy of itself only
-normalizes the Items that are not identical on both sides (see ``ovfkit.diff.compare``).
+normalizes the Items that are not identical on both sides (see ``ovfkit.diff.pairing``).
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from itertools import compress, count
 from typing import Any
 
 from ovfkit.dialects import detect_dialect
@@ -16,25 +17,25 @@ from ovfkit.diff import ovirt_devices as ovirt
 from ovfkit.diff.device import Device
 from ovfkit.diff.items import Resources, select_items
 from ovfkit.diff.system import system_fields
+from ovfkit.model.base import OvfModel
 from ovfkit.model.cim import ResourceItem
 from ovfkit.model.envelope import Envelope, VirtualSystem
-from ovfkit.model.values import ResourceType
 
-__all__ = ["ContextKey", "Inventory", "fingerprint", "fingerprint_getter"]
+__all__ = ["Inventory", "fingerprint", "fingerprint_getter"]
 
-#: Names of what a device takes from outside its Item: (HostResources, parent id, oVirt own volume).
-ContextKey = tuple[tuple[str, ...], str | None, str | None]
+_INSTANCE_ID = operator.attrgetter("instance_id")
 
 _GETTERS: dict[tuple[type, tuple[str, ...]], Callable[[dict[str, Any]], tuple[Any, ...]]] = {}
 
 
 def fingerprint_getter(
-    cls: type, item: ResourceItem, exclude: tuple[str, ...] = ("xml",)
+    cls: type, model: OvfModel, exclude: tuple[str, ...] = ("xml",)
 ) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    """A function from an Item's ``__dict__`` to all it says but ``exclude`` (its layout), as a tuple."""
+    """A function from the ``__dict__`` of a model of class ``cls`` (an Item, a Disk, ...) to all it
+    says but ``exclude`` (its layout), as a tuple; ``model`` is one of them."""
     getter = _GETTERS.get((cls, exclude))
     if getter is None:
-        names = [name for name in item.__dict__ if name not in exclude]
+        names = [name for name in model.__dict__ if name not in exclude]
         getter = _GETTERS[(cls, exclude)] = operator.itemgetter(*names)
     return getter
 
@@ -69,30 +70,54 @@ class Inventory:
         self.system = system_fields(vs, selection.processors, selection.memory, self.dialect)
         self._devices: dict[int, Device] = {}
         self._parents: dict[str | None, ResourceItem] = {}
+        self._absent: set[str] = set()
         self._parents_complete = False
         self._parents_scanned = 0
 
     def parent(self, instance_id: str) -> ResourceItem | None:
-        """The device Item with this InstanceID (what ``rasd:Parent`` names), or None.
-
-        Controllers come before their devices, so the first few look-ups scan from the start and
-        stop early; once scanning has cost a whole pass, every Item is indexed instead.
-        """
+        """The first device Item with this InstanceID (what ``rasd:Parent`` names), or None."""
         found = self._parents.get(instance_id)
-        if found is not None or self._parents_complete:
+        if found is not None or self._parents_complete or instance_id in self._absent:
             return found
-        if self._parents_scanned < len(self.items):
-            for position, item in enumerate(self.items):
-                if item.instance_id == instance_id:
-                    self._parents_scanned += position + 1
-                    self._parents[instance_id] = item
-                    return item
-            self._parents_scanned += len(self.items)
-        if not self._parents_complete:
-            for item in reversed(self.items):
-                self._parents[item.instance_id] = item
-            self._parents_complete = True
+        self.find_parents((instance_id,))
         return self._parents.get(instance_id)
+
+    def find_parents(self, instance_ids: Iterable[str | None]) -> None:
+        """Look up the first device Item of each of these InstanceIDs, for ``parent``.
+
+        Controllers come before their devices, so one scan from the start (at C speed) that stops
+        when it has found them all usually stops early; once scanning has cost a whole pass, every
+        Item is indexed instead.
+        """
+        if self._parents_complete:
+            return
+        parents, absent = self._parents, self._absent
+        missing = {i for i in instance_ids if i is not None and i not in parents and i not in absent}
+        if not missing:
+            return
+        items = self.items
+        if self._parents_scanned >= len(items):
+            # Reversed, so that the first of several Items with one InstanceID is the one kept.
+            self._parents = dict(zip(map(_INSTANCE_ID, reversed(items)), reversed(items), strict=True))
+            self._parents_complete = True
+            return
+        scanned = len(items)
+        # ``missing`` shrinks as Items are found, so later Items with a found InstanceID do not match.
+        for position in compress(count(), map(missing.__contains__, map(_INSTANCE_ID, items))):
+            item = items[position]
+            parents[item.instance_id] = item
+            missing.discard(item.instance_id)
+            if not missing:
+                scanned = position + 1
+                break
+        absent.update(missing)
+        self._parents_scanned += scanned
+
+    def devices(self, positions: Sequence[int]) -> list[Device]:
+        """The ``Device`` of each of these Items (see ``device``), their controllers looked up together."""
+        if not self.is_ovirt:
+            self.find_parents(self.items[p].parent for p in positions if p not in self._devices)
+        return [self.device(p) for p in positions]
 
     def device(self, index: int) -> Device:
         """The ``Device`` of ``items[index]``, built on first use."""
@@ -105,46 +130,3 @@ class Inventory:
                 found = standard.standard_device(item, index, self.resources, self.parent)
             self._devices[index] = found
         return found
-
-    def context_key(self, item: ResourceItem) -> ContextKey | None:
-        """What a device's fields take from outside its Item, named: the HostResources (a Disk or File),
-        the parent controller, and an oVirt disk's own volume. None when it takes nothing."""
-        own_disk = (
-            item.instance_id if self.is_ovirt and item.resource_type == ResourceType.DISK_DRIVE else None
-        )
-        if not item.host_resource and item.parent is None and own_disk is None:
-            return None
-        return (tuple(item.host_resource), item.parent, own_disk)
-
-    def context(self, key: ContextKey) -> _Context:
-        """The models a ``context_key`` names, compared with ``==``: identical Items with equal
-        contexts give identical devices."""
-        host_resources, parent_id, own_disk = key
-        referenced: list[object] = []
-        for resource in host_resources:
-            referenced.append(self.resources.disk_for(resource))
-            referenced.append(self.resources.file_for(resource))
-        if own_disk is not None:
-            referenced.append(self.resources.disks.get(own_disk.strip()))
-        parent = self.parent(parent_id) if parent_id is not None and not self.is_ovirt else None
-        referenced.append(_controller_facts(parent) if parent is not None else None)
-        return _Context(referenced)
-
-
-def _controller_facts(parent: ResourceItem) -> tuple[object, ...]:
-    """What a device takes from its controller: its type, address and name (``standard_device``)."""
-    return (parent.resource_type, parent.address, parent.element_name, parent.caption, parent.instance_id)
-
-
-class _Context:
-    """A list of referenced models compared with ``==`` (models are not hashable)."""
-
-    __slots__ = ("values",)
-
-    def __init__(self, values: list[object]) -> None:
-        self.values = values
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Context) and self.values == other.values
-
-    __hash__ = None  # type: ignore[assignment]

@@ -28,6 +28,9 @@ class Change(_Data):
     - ``old`` / ``new``: the values as data (sizes in bytes; for ``added``/``removed`` devices a map of
       the device's fields); ``old_text`` / ``new_text``: the same for people (``10 GiB``).
     - ``system`` / ``profile``: the virtual system id and deployment option the change belongs to.
+    - ``system_index``: the system's position (from 0, in document order; on side ``b`` for an added
+      system) when its id is missing or shared, so that the id does not say which system it is
+      (such systems pair in document order, see ``HardwareDiff.notes``); None otherwise.
     - ``identity``: the stable identity the device was matched by (``image group 9c8a...``).
     """
 
@@ -42,15 +45,36 @@ class Change(_Data):
     system: str | None = None
     profile: str | None = None
     identity: str | None = None
+    system_index: int | None = None
 
 
 class Scope(_Data):
-    """One comparison: a virtual system (id on each side, its name) under one deployment profile."""
+    """One comparison: a virtual system (id on each side, its name) under one deployment profile.
+
+    ``system_index`` is the system's position on side ``a`` (from 0, in document order), set when
+    its id is missing or shared: such systems pair in document order; ``other_system_index`` is the
+    position on side ``b`` when it differs.
+    """
 
     system: str | None = None
     other_system: str | None = None
     name: str | None = None
     profile: str | None = None
+    system_index: int | None = None
+    other_system_index: int | None = None
+
+    def owns(self, change: Change) -> bool:
+        """Whether ``change`` belongs to this system and profile (not to the descriptor)."""
+        return (
+            change.system == self.system
+            and change.system_index == self.system_index
+            and change.profile == self.profile
+            and change.category not in _DESCRIPTOR_CATEGORIES
+        )
+
+
+#: Categories of changes to the descriptor as a whole rather than to one compared system.
+_DESCRIPTOR_CATEGORIES = frozenset({"profile", "virtual system"})
 
 
 class SystemDiff(_Data):
@@ -70,9 +94,10 @@ class HardwareDiff(_Data):
 
     ``changes`` lists every change: descriptor-level ones (systems and profiles added or removed)
     first, then each compared scope's in order. ``compared`` lists the (system, profile) scopes that
-    were compared; ``systems`` groups the changes by them. JSON-serializable with
-    ``model_dump(mode="json")`` / ``model_dump_json()``, and read back with ``model_validate`` (the
-    computed ``same`` is ignored on input).
+    were compared; ``systems`` groups the changes by them. ``notes`` says how the comparison was
+    made where that is not the usual way (systems paired in document order because their ids are
+    missing or shared). JSON-serializable with ``model_dump(mode="json")`` / ``model_dump_json()``,
+    and read back with ``model_validate`` (the computed ``same`` is ignored on input).
     """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -81,6 +106,7 @@ class HardwareDiff(_Data):
     b: str | None = None
     compared: list[Scope] = Field(default_factory=list)
     changes: list[Change] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -91,18 +117,12 @@ class HardwareDiff(_Data):
     @property
     def systems(self) -> list[SystemDiff]:
         """The changes grouped per compared system and profile, in comparison order."""
-        groups = []
-        for scope in self.compared:
-            changes = [
-                c
-                for c in self.changes
-                if c.system == scope.system and c.profile == scope.profile and c.category != "profile"
-            ]
-            groups.append(SystemDiff(scope=scope, changes=changes))
-        return groups
+        return [
+            SystemDiff(scope=scope, changes=[c for c in self.changes if scope.owns(c)])
+            for scope in self.compared
+        ]
 
     @property
     def descriptor_changes(self) -> list[Change]:
         """Changes that belong to no compared scope: systems and profiles added or removed."""
-        keys = {(s.system, s.profile) for s in self.compared}
-        return [c for c in self.changes if c.category == "profile" or (c.system, c.profile) not in keys]
+        return [c for c in self.changes if not any(scope.owns(c) for scope in self.compared)]

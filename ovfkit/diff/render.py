@@ -48,8 +48,13 @@ def _row(change: Change) -> tuple[str, str, str, str, str]:
 
 def _scope_title(scope: Scope) -> str:
     title = f'virtual system "{scope.system}"' if scope.system is not None else "virtual system"
-    if scope.other_system is not None:
-        title += f' (b: "{scope.other_system}")'
+    if scope.system_index is not None:
+        title += f" #{scope.system_index + 1}"
+    if scope.other_system is not None or scope.other_system_index is not None:
+        other = f'"{scope.other_system}"' if scope.other_system is not None else ""
+        if scope.other_system_index is not None:
+            other = f"{other} #{scope.other_system_index + 1}".strip()
+        title += f" (b: {other})"
     if scope.name and scope.name != scope.system:
         title += f" ({scope.name})"
     if scope.profile is not None:
@@ -83,6 +88,7 @@ def render_text(result: HardwareDiff, *, color: bool = False) -> str:
     lines: list[str] = []
     if result.a or result.b:
         lines += [f"--- {result.a or '(a)'}", f"+++ {result.b or '(b)'}"]
+    lines += [f"note: {note}" for note in result.notes]
     if result.same:
         compared = len(result.compared)
         lines.append(
@@ -102,8 +108,12 @@ def render_text(result: HardwareDiff, *, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _escape_md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+
+
 def _md(text: str | None) -> str:
-    return _cell(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+    return _escape_md(_cell(text))
 
 
 def _md_table(changes: list[Change]) -> list[str]:
@@ -118,6 +128,8 @@ def render_markdown(result: HardwareDiff, *, level: int = 2) -> str:
     """The diff as Markdown: a heading and a table per compared system and profile that changed."""
     hashes = "#" * level
     lines = [f"{hashes} Hardware diff: `{_md(result.a or 'a')}` → `{_md(result.b or 'b')}`", ""]
+    if result.notes:
+        lines += [*(f"> Note: {_escape_md(note)}" for note in result.notes), ""]
     if result.same:
         lines.append("The hardware is the same.")
         return "\n".join(lines) + "\n"

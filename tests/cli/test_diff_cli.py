@@ -209,3 +209,31 @@ def test_snapshots_from_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: p
     code, out, _ = run(capsys, "--snapshots", "-", "--format", "json")
     assert code == 1
     assert json.loads(out)["source"] == "<stdin>"
+
+
+def test_systems_without_ids_pair_in_order_and_say_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from tests.unit.diff.builders import cpu, envelope, memory, system_xml
+
+    def two(cpus: int) -> bytes:
+        data = envelope(
+            [cpu(2), memory()], system="x", extra_systems=[system_xml("y", [cpu(cpus), memory()])]
+        )
+        return data.replace(b'<VirtualSystem ovf:id="x"', b"<VirtualSystem").replace(
+            b'<VirtualSystem ovf:id="y"', b"<VirtualSystem"
+        )
+
+    old, new = tmp_path / "old.ovf", tmp_path / "new.ovf"
+    old.write_bytes(two(1))
+    new.write_bytes(two(4))
+    code, out, _ = run(capsys, old, old)
+    assert code == 0
+    assert out.splitlines()[2].startswith("note: 2 pair(s) of virtual systems without an ovf:id")
+    code, out, _ = run(capsys, old, new)
+    assert code == 1
+    assert "virtual system #2 (other vm):" in out
+    code, out, _ = run(capsys, old, new, "--format", "json")
+    data = json.loads(out)
+    assert len(data["notes"]) == 1
+    assert [(c["field"], c["system_index"]) for c in data["changes"]] == [("cpus", 1)]

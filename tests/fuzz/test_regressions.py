@@ -150,12 +150,17 @@ def _collection(*systems: str) -> bytes:
 def test_regression_diff_of_systems_without_ids_with_themselves_is_empty() -> None:
     # found by the hypothesis fuzzer: diff(m, m) reports 'removed/added virtual system "vm1"'
     model = ovfkit.loads(_collection("", ""))
-    assert oracles.diff_function()(model, model).changes == []
+    result = oracles.diff_function()(model, model)
+    assert result.changes == []
+    assert [scope.system_index for scope in result.compared] == [0, 1]  # paired in document order...
+    assert result.notes  # ...and the result says so
 
 
 def test_regression_diff_of_systems_sharing_an_id_with_themselves_is_empty() -> None:
     model = ovfkit.loads(_collection(' ovf:id="a"', ' ovf:id="a"'))
-    assert oracles.diff_function()(model, model).changes == []
+    result = oracles.diff_function()(model, model)
+    assert result.changes == []
+    assert [scope.system_index for scope in result.compared] == [0, 1]
 
 
 # -- a typed leaf that redeclares its prefix moves and is renamed (xmlio) ------------------------------

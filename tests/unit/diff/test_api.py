@@ -8,11 +8,16 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ovfkit
 from ovfkit.diff import HardwareDiff, OvfDiffError, diff
 from ovfkit.errors import OvfParseError, OvfSecurityError
+from ovfkit.model.envelope import Envelope
+from ovfkit.testing import envelopes
 from tests.conftest import CORPUS, corpus_documents, corpus_id, needs_corpus
+from tests.property.profiles import COMMON, examples
 from tests.unit.diff.builders import (
     COT,
     OVIRT,
@@ -310,6 +315,70 @@ def test_one_system_each_pairs_whatever_the_ids() -> None:
     assert result.compared[0].system == "a" and result.compared[0].other_system == "b"
 
 
+def _without_ids(data: bytes, *ids: str) -> bytes:
+    for system_id in ids:
+        data = data.replace(f'<VirtualSystem ovf:id="{system_id}"'.encode(), b"<VirtualSystem")
+    return data
+
+
+def _two_systems(first_id: str, second_id: str, second_cpus: int = 1) -> bytes:
+    return envelope(
+        [cpu(2), memory()],
+        system=first_id,
+        name="web",
+        extra_systems=[system_xml(second_id, [cpu(second_cpus), memory()], name="db")],
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (_without_ids(_two_systems("x", "y"), "x", "y"), _without_ids(_two_systems("x", "y", 3), "x", "y")),
+        (_two_systems("a", "a"), _two_systems("a", "a", 3)),
+    ],
+    ids=["without-ids", "sharing-an-id"],
+)
+def test_systems_without_a_unique_id_pair_in_document_order(old: bytes, new: bytes) -> None:
+    assert diff(old, old).changes == []
+    result = diff(old, new)
+    assert rows(result) == [("changed", "system", "cpus", "1", "3")]
+    assert result.changes[0].system_index == 1
+    assert [s.system_index for s in result.compared] == [0, 1]
+    assert [len(group.changes) for group in result.systems] == [0, 1]
+    assert result.descriptor_changes == []
+    assert result.notes == [
+        "2 pair(s) of virtual systems without an ovf:id, or sharing one, were paired in document order "
+        "(system_index gives their positions)"
+    ]
+
+
+def test_systems_with_a_unique_id_pair_by_id_the_others_in_order() -> None:
+    old = _without_ids(_two_systems("x", "y"), "y")
+    swapped = envelope(
+        [cpu(1), memory()],
+        system="y",
+        name="db",
+        extra_systems=[system_xml("x", [cpu(2), memory()], name="web")],
+    )
+    result = diff(old, _without_ids(swapped, "y"))
+    assert result.same
+    assert [(s.system, s.system_index, s.other_system_index) for s in result.compared] == [
+        ("x", None, None),
+        (None, 1, 0),
+    ]
+    assert len(result.notes) == 1
+
+
+def test_a_system_without_an_id_left_over_is_added_with_its_position() -> None:
+    one = _without_ids(envelope([cpu(2), memory()], name="web"), "vm")
+    two = _without_ids(_two_systems("x", "y"), "x", "y")
+    result = diff(one, two)
+    assert rows(result) == [("added", 'virtual system "db #2"', None, None, None)]
+    assert result.changes[0].system_index == 1
+    assert result.descriptor_changes == result.changes
+    assert rows(diff(two, one)) == [("removed", 'virtual system "db #2"', None, None, None)]
+
+
 def test_system_argument() -> None:
     old = envelope([cpu(2), memory()], extra_systems=[system_xml("db", [cpu(1), memory()])])
     new = envelope([cpu(2), memory()], extra_systems=[system_xml("db", [cpu(3), memory()])])
@@ -414,3 +483,32 @@ def test_an_ova_is_read_by_its_descriptor(tmp_path: Path) -> None:
         archive.add(VMWARE / "base.ovf", arcname="appliance.ovf")
     assert diff(package, VMWARE / "noise.ovf").same
     assert rows(diff(package, VMWARE / "firmware.ovf"))[1] == ("changed", "system", "firmware", "efi", "bios")
+
+
+# -- a descriptor equals itself ------------------------------------------------------------------------
+
+
+def _with_system_ids(model: Envelope, mode: str) -> Envelope:
+    """The model with its virtual systems' ids kept, removed, or all the same."""
+    if mode != "keep":
+        for vs in model.virtual_systems():
+            vs.id = None if mode == "none" else "shared"
+    return model
+
+
+@settings(max_examples=examples(40), **COMMON)
+@given(envelopes(), st.sampled_from(["keep", "none", "same"]))
+def test_a_generated_descriptor_equals_itself(model: Envelope, mode: str) -> None:
+    model = _with_system_ids(model, mode)
+    assert diff(model, model).changes == []
+    assert diff(model, model.model_copy(deep=True)).changes == []
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", corpus_documents(well_formed=True), ids=corpus_id)
+def test_every_corpus_descriptor_equals_itself(path: Path) -> None:
+    model = ovfkit.load(path)
+    if not isinstance(model, ovfkit.Envelope):
+        pytest.skip("an OVF environment document has no hardware")
+    assert diff(model, model).changes == []
+    assert diff(path, path).changes == []

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ovfkit
-from ovfkit.diff.compare import compare_inventories, pair_devices, summary
+from ovfkit.diff.compare import compare_inventories, summary
 from ovfkit.diff.inventory import Inventory
 from ovfkit.diff.items import Resources
+from ovfkit.diff.pairing import pair_devices
 from ovfkit.diff.values import Size
 from ovfkit.model.envelope import Envelope
 from tests.unit.diff.builders import cpu, disk, disk_item, envelope, memory, nic, scsi

@@ -31,19 +31,19 @@ def test_parent_lookup_scans_then_indexes() -> None:
     assert inventory.parent("15") is inventory.items[6]
 
 
-def test_context_names_disk_and_controller() -> None:
-    inventory = side(
-        envelope([scsi(), disk_item("8", "d1", 0, "Hard disk 1"), nic("9", "n", 7, "nic")], [disk("d1", "1")])
-    )
-    controller, hard_disk, network = inventory.items
-    assert inventory.contextual == [1]
-    assert inventory.context_key(network) is None
-    key = inventory.context_key(hard_disk)
-    assert key == (("ovf:/disk/d1",), "3", None)
-    assert inventory.context(key) == inventory.context(key)
-    other = side(envelope([scsi(), disk_item("8", "d1", 0, "Hard disk 1")], [disk("d1", "2")]))
-    assert inventory.context(key) != other.context(key)
-    assert fingerprint(controller) == fingerprint(other.items[0])
+def test_identical_items_have_equal_fingerprints() -> None:
+    inventory = side(envelope([scsi(), disk_item("8", "d1", 0, "Hard disk 1")], [disk("d1", "1")]))
+    other = side(envelope([scsi(), disk_item("8", "d1", 1, "Hard disk 1")], [disk("d1", "2")]))
+    assert fingerprint(inventory.items[0]) == fingerprint(other.items[0])
+    assert fingerprint(inventory.items[1]) != fingerprint(other.items[1])
+
+
+def test_parent_lookup_keeps_the_first_of_two_items_with_one_instance_id() -> None:
+    items = [nic(str(10 + i), "net", i, f"nic {i}") for i in range(5)]
+    inventory = side(envelope([scsi("3"), *items, scsi("3", address="1"), scsi("7")]))
+    assert inventory.parent("7") is inventory.items[-1]  # found by scanning...
+    assert inventory.parent("missing") is None  # ...which then indexes every Item
+    assert inventory.parent("3") is inventory.items[0]
 
 
 def test_ovirt_disks_are_contextual_through_their_volume() -> None:
@@ -53,5 +53,3 @@ def test_ovirt_disks_are_contextual_through_their_volume() -> None:
     assert inventory.is_ovirt and inventory.dialect == "ovirt"
     disks = [inventory.items[i] for i in inventory.contextual]
     assert [d.caption for d in disks] == ["db01_Disk1", "db01_data"]
-    key = inventory.context_key(disks[0])
-    assert key is not None and key[2] == disks[0].instance_id

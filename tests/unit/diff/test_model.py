@@ -39,7 +39,7 @@ def test_json_shape() -> None:
         a="a.ovf", b="b.ovf", compared=[Scope(system="vm")], changes=[change(field="cpus", old=1, new=2)]
     )
     data = json.loads(result.model_dump_json())
-    assert list(data) == ["a", "b", "compared", "changes", "same"]
+    assert list(data) == ["a", "b", "compared", "changes", "notes", "same"]
     assert data["changes"][0] == {
         "kind": "changed",
         "device": "system",
@@ -52,6 +52,7 @@ def test_json_shape() -> None:
         "system": "vm",
         "profile": None,
         "identity": None,
+        "system_index": None,
     }
     assert HardwareDiff.model_validate(data) == result
 

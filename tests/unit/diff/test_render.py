@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ovfkit.diff import diff, diff_snapshots
+from ovfkit.diff import Change, HardwareDiff, Scope, diff, diff_snapshots
 from ovfkit.diff.render import MAX_CELL, render, render_markdown, render_snapshots, render_text
 from tests.unit.diff.builders import COT, OVIRT, VMWARE
 
@@ -82,3 +82,28 @@ def test_snapshot_reports() -> None:
     assert "No hardware change." in markdown
     data = json.loads(render_snapshots(result, "json"))
     assert [len(step["diff"]["changes"]) for step in data["steps"]] == [0, 5]
+
+
+def test_systems_paired_in_document_order_are_numbered_and_noted() -> None:
+    scopes = [Scope(system_index=0), Scope(system="a", system_index=1, other_system_index=2, profile="p")]
+    change = Change(kind="changed", device="system", category="system", field="cpus", system="a")
+    result = HardwareDiff(
+        compared=scopes,
+        changes=[
+            change.model_copy(update={"system_index": 1, "profile": "p", "old_text": "1", "new_text": "2"})
+        ],
+        notes=["paired in `document` order"],
+    )
+    text = render_text(result)
+    assert text.splitlines()[0] == "note: paired in `document` order"
+    assert 'virtual system "a" #2 (b: #3), profile "p":' in text
+    markdown = render_markdown(result)
+    assert "> Note: paired in \\`document\\` order" in markdown
+    assert '### virtual system "a" #2 (b: #3), profile "p"' in markdown
+    same = render_text(HardwareDiff(compared=scopes[:1], notes=["n"]))
+    assert same.splitlines() == ["note: n", "hardware is the same (1 system/profile scope compared)"]
+    renamed = HardwareDiff(
+        compared=[Scope(system="x", other_system="y", other_system_index=0)],
+        changes=[change.model_copy(update={"system": "x"})],
+    )
+    assert 'virtual system "x" (b: "y" #1):' in render_text(renamed)
