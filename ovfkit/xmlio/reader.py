@@ -65,7 +65,7 @@ def _make_node(
             "gaps": gaps,
             "line": line,
         },
-        {"name", "namespace", "ns", "attributes", "children", "gaps"},
+        _NODE_FIELDS,
     )
     return obj
 
@@ -88,8 +88,8 @@ _UNTYPED = object()  # an untypeable scalar leaf: holds its place, reads as None
 _POLY = object()  # a tag whose class depends on its xsi:type
 _UNKNOWN = object()  # a tag not yet looked up
 _NODE = object()  # a child read as an untyped node, whatever its content
-#: The fields of a Node the reader sets (copied for each node: pydantic adds to the set).
-_NODE_FIELDS = {"name", "namespace", "ns", "attributes", "children", "gaps"}
+#: Every field of a Node counts as set; one shared set, never grown (it holds them all).
+_NODE_FIELDS = set(Node.model_fields)
 #: Every field of an XmlInfo counts as set; one shared set, never grown (it holds them all).
 _INFO_FIELDS = set(XmlInfo.model_fields)
 
@@ -733,7 +733,7 @@ class _Reader:
                 "line": el.sourceline,
             },
         )
-        _SET_FIELDS_SET(node, _NODE_FIELDS.copy())
+        _SET_FIELDS_SET(node, _NODE_FIELDS)
         _SET_EXTRA(node, None)
         _SET_PRIVATE(node, None)
         return node
