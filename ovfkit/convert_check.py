@@ -253,8 +253,9 @@ class _Checker:
         if key in self.element_uris:
             return self.element_uris[key]
         self.qname(name, "element")
-        if name.startswith("xmlns:") or name.startswith("xml:"):
-            raise _XmlError(f"{quote(name, 80)!r}: the xml and xmlns prefixes cannot name an element")
+        if name.startswith("xmlns:"):
+            # Namespaces in XML 1.0: element names must not have the prefix xmlns (xml is allowed).
+            raise _XmlError(f"{quote(name, 80)!r}: the xmlns prefix cannot name an element")
         uri = self.uri_of(name, scope, True) or None
         self.element_uris[key] = uri
         return uri

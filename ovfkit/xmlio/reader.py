@@ -158,8 +158,14 @@ class _Names:
         uri, _, local = self.split(tag)
         if uri in self.ambiguous_uris:
             return None
-        prefix = self.root_scope_el.get(uri) if uri is not None else None
-        name = f"{prefix}:{local}" if prefix else local
+        if uri is None:
+            name = local
+        else:
+            prefix = self.root_scope_el.get(uri)
+            if prefix is None:
+                # Only the xml namespace is in scope undeclared (``<xml:x>``); ask the element.
+                return None
+            name = f"{prefix}:{local}" if prefix else local
         self.qnames[tag] = name
         return name
 

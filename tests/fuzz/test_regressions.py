@@ -180,3 +180,18 @@ def test_regression_leaf_redeclaring_its_prefix_keeps_place_and_prefix() -> None
 def test_regression_oracle_accepts_fixed_documents() -> None:
     # the oracle itself: a plain document passes every check (guards the tests above against a broken helper)
     oracles.check_all(_item("<rasd:ResourceType>3</rasd:ResourceType>"))
+
+
+# -- elements in the xml namespace (xmlio/reader.py, convert_check.py) ------------------------------------
+
+
+def test_regression_element_with_the_xml_prefix_keeps_it() -> None:
+    # found by fuzz_load (second session): <xml:File> under References was read as "File" (its URI is in
+    # scope without a declaration), which the writer then refused; from_json refused "xml:File"
+    data = (
+        f'<Envelope xmlns="{OVF1}"><References><xml:File/></References><VirtualSystem><Info>x</Info>'
+        "<VirtualHardwareSection><Info>i</Info><Item><xml:Config/></Item></VirtualHardwareSection>"
+        "</VirtualSystem></Envelope>"
+    ).encode()
+    assert _round_trip(data) == data
+    oracles.check_load(data)
