@@ -138,3 +138,23 @@ xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemS
     assert isinstance(hardware, VirtualHardwareSection) and hardware.system is not None
     hardware.system.generation = None
     assert tree_changes(data, ovfkit.dumps(model)) == [TreeChange((0, 0, 0, 0), "removed")]
+
+
+def check_one_removal(document: bytes, data: st.DataObject) -> None:
+    """Remove one typed child (a leaf, a model of a list): only that node goes."""
+    model = ovfkit.loads(document)
+    before = ovfkit.dumps(model)
+    removals = edits(model, kinds=("removed",)).filter(lambda edit: edit.field != "extensions")
+    edit = data.draw(removals, label="edit")
+    edit.apply()
+    after = ovfkit.dumps(model)
+    assert_edit_confined(before, after, edit)
+    assert ovfkit.loads(after) == model
+
+
+@settings(max_examples=examples(40), **COMMON)
+@given(DOCUMENTS, st.data())
+def test_removing_one_typed_child_of_a_generated_descriptor_removes_only_it(
+    document: bytes, data: st.DataObject
+) -> None:
+    check_one_removal(document, data)

@@ -203,3 +203,23 @@ def test_new_item_in_a_tab_indented_document_is_tab_indented_inside() -> None:
     assert ovfkit.dumps(model) == TABS.replace(
         b"\t\t</VirtualHardwareSection>", new_item + b"\t\t</VirtualHardwareSection>"
     )
+
+
+@settings(max_examples=examples(25), **COMMON)
+@given(DOCUMENTS, NEW_ITEMS, st.data())
+def test_an_item_inserted_between_two_is_written_between_them(
+    document: bytes, item: Item, data: st.DataObject
+) -> None:
+    model = ovfkit.loads(document)
+    found = [(m, p) for m, p in located_models(model) if isinstance(m, VirtualHardwareSection) and m.items]
+    if not found:
+        return
+    hardware, path = data.draw(st.sampled_from(found), label="hardware")
+    index = data.draw(st.integers(0, len(hardware.items)), label="index")
+    before = ovfkit.dumps(model)
+    hardware.items.insert(index, item)
+    after = ovfkit.dumps(model)
+    new = inserted_element(before, after, path)
+    siblings = [c for c in new.getparent() if isinstance(c.tag, str) and local(c) == "Item"]
+    assert siblings.index(new) == index
+    assert ovfkit.loads(after) == model

@@ -181,3 +181,44 @@ def test_non_ascii_names_in_an_ascii_encoding_raise() -> None:
     except OvfWriteError:
         return
     assert ovfkit.loads(written) == model
+
+
+UNWRITABLE_DECLARATIONS_AND_NODES: dict[str, Callable[[], Envelope]] = {
+    "namespace-uri-with-a-space": lambda: with_extension(
+        Node(name="vmw:a", namespace=VMW, ns=[("p", "a b")])
+    ),
+    "namespace-uri-not-ascii": lambda: with_extension(
+        Node(name="vmw:a", namespace=VMW, ns=[("p", "urn:\u00e9")])
+    ),
+    "xml-namespace-under-another-prefix": lambda: with_extension(
+        Node(name="vmw:a", namespace=VMW, ns=[("p", Ns.XML.value)])
+    ),
+    "xmlns-namespace-declared": lambda: with_extension(
+        Node(name="vmw:a", namespace=VMW, ns=[("p", "http://www.w3.org/2000/xmlns/")])
+    ),
+    "node-in-another-namespace-than-its-prefix": lambda: with_extension(
+        Node(name="vmw:a", namespace="urn:x")
+    ),
+    "node-without-namespace-under-a-default-one": lambda: with_extension(Node(name="a")),
+    "node-with-an-empty-text-run": lambda: with_extension(Node(name="vmw:a", namespace=VMW, gaps=[""])),
+    "node-with-more-text-runs-than-places": lambda: with_extension(
+        Node(name="vmw:a", namespace=VMW, gaps=["a", "b"])
+    ),
+    "attributes-with-one-expanded-name": lambda: with_extension(
+        Node(name="vmw:a", namespace=VMW, ns=[("p", VMW)], attributes=[("vmw:x", "1"), ("p:x", "2")])
+    ),
+    "configuration-token-with-trailing-space": lambda: envelope(
+        content=VirtualSystem(sections=[VirtualHardwareSection(items=[Item(configuration=["a "])])])
+    ),
+    "configuration-token-with-unicode-line-separator": lambda: envelope(
+        content=VirtualSystem(sections=[VirtualHardwareSection(items=[Item(configuration=["a\u2028b"])])])
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "make", list(UNWRITABLE_DECLARATIONS_AND_NODES.values()), ids=list(UNWRITABLE_DECLARATIONS_AND_NODES)
+)
+def test_declarations_and_nodes_that_would_read_back_otherwise_raise(make: Callable[[], Envelope]) -> None:
+    with pytest.raises(OvfWriteError):
+        ovfkit.dumps(make())
