@@ -459,7 +459,10 @@ class _Checker:
                     raise _XmlError(f"the attribute {quote(name, 80)!r} is written twice")
                 seen.add(expanded)
                 spec = typed.get((FAMILY_OF.get(uri, "ovf" if uri == self.ovf_uri else None), local))
-                if spec is not None and data[spec.name] not in (None, []):
+                # A document may carry both spellings (``ovf:key`` and ``key``): the reader types the
+                # first and keeps the other untyped, where the layout records it as read.
+                read_so = model.xml is not None and name in model.xml.attrs
+                if spec is not None and data[spec.name] not in (None, []) and not read_so:
                     raise _XmlError(
                         f"the attribute {quote(name, 80)!r} is the typed field {spec.name!r}: "
                         "set it there, not in attributes"

@@ -634,15 +634,34 @@ def _parse(
         )
     declaration, prolog_end = _scan_prolog(text, name)
     _check_counts(payload, name, limits)
+    parser = _parser()
     try:
-        root = etree.fromstring(payload, _parser())
+        root = etree.fromstring(payload, parser)
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, name) from None
+    _check_namespace_errors(parser, name)
     docinfo = root.getroottree().docinfo
     doctype = getattr(docinfo, "doctype", "")  # lxml-stubs 0.5 do not know DocInfo.doctype
     if doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise OvfSecurityError("documents with a DOCTYPE are refused", source=name, line=1, column=1)
     return Parsed(root, text, bom, encoding, declaration, prolog_end, warnings)
+
+
+def _check_namespace_errors(parser: etree.XMLParser, name: str) -> None:
+    """Refuse a document that is well formed but not namespace-well-formed (an undeclared prefix).
+
+    libxml2 reports such errors without failing the parse when it also logged a warning (a
+    relative namespace URI, say); the element or attribute would then keep a prefix nothing
+    declares, which no writer can give back.
+    """
+    for entry in parser.error_log:
+        if entry.domain == etree.ErrorDomains.NAMESPACE and entry.level >= etree.ErrorLevels.ERROR:
+            raise OvfParseError(
+                f"not namespace-well-formed XML: {quote(entry.message, 200)}",
+                source=name,
+                line=entry.line or None,
+                column=entry.column or None,
+            )
 
 
 _POSITION_SUFFIX = re.compile(r",? line \d+, column \d+\s*$")
