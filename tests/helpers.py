@@ -7,7 +7,9 @@ from lxml import etree
 
 def parse_text(data: bytes) -> etree._Element:
     """Parse XML bytes for comparison, whatever their declared encoding (they are decoded first)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, encoding="utf-8")
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, encoding="utf-8", collect_ids=False
+    )
     if data[:3] == b"\xef\xbb\xbf":
         text = data[3:].decode("utf-8")
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):

@@ -270,7 +270,9 @@ def _decode(data: bytes, name: str) -> tuple[str, bool, str, list[str]]:
             raise OvfParseError(
                 f"input is {kind}-compressed, not XML; decompress it first", source=name, line=1, column=1
             )
-    if data[257:262] == b"ustar":
+    if data[257:262] == b"ustar" and not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        # A tar header starts with a member name; a document that starts with markup is read as XML
+        # even when "ustar" happens to stand at offset 257.
         raise OvfParseError(
             "input is a tar archive (an OVA?), not XML; load the .ova path instead",
             source=name,
