@@ -43,33 +43,6 @@ _SET_EXTRA: Any = BaseModel.__dict__["__pydantic_extra__"].__set__
 _SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
-def _make_node(
-    name: str,
-    uri: str | None,
-    ns: list[tuple[str, str]],
-    attrs: list[tuple[str, str]],
-    children: list[Any],
-    gaps: list[str],
-    line: int | None,
-) -> Node:
-    obj = Node.__new__(Node)
-    _set_dict(
-        obj,
-        {
-            "kind": "element",
-            "name": name,
-            "namespace": uri,
-            "ns": ns,
-            "attributes": attrs,
-            "children": children,
-            "gaps": gaps,
-            "line": line,
-        },
-        _NODE_FIELDS,
-    )
-    return obj
-
-
 def _make_comment(text: str) -> Comment:
     obj = Comment.__new__(Comment)
     _set_dict(obj, {"kind": "comment", "text": text}, {"text"})
