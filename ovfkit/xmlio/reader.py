@@ -104,12 +104,18 @@ class _Names:
         self.attr_qnames: dict[str, str] = {}
         self.lookups: dict[int, dict[str, Any]] = {}
         self.leafmaps: dict[int, _LeafMap] = {}
+        self.attr_specs: dict[int, _AttrMap] = {}
         self.shapes: dict[int, tuple[dict[str, Any], tuple[str, ...]]] = {}
         self.layouts: dict[tuple[str, ...], tuple[str, ...]] = {}
+        #: An untyped element's (qualified name, namespace URI) by tag, when its URI tells its prefix.
+        self.node_names: dict[str, tuple[str, str | None]] = {}
 
     def size(self) -> int:
         """How many tags and layouts are cached (to bound the memory kept across reads)."""
-        return len(self.tags) + len(self.layouts) + sum(len(by) for by in self.prefixed.values())
+        prefixed = sum(len(by) for by in self.prefixed.values())
+        attr_specs = sum(len(by) for by in self.attr_specs.values())
+        cached = len(self.tags) + len(self.layouts) + len(self.attr_qnames) + len(self.node_names)
+        return cached + prefixed + attr_specs
 
     def split(self, tag: str) -> tuple[str | None, str | None, str]:
         """Return (uri, family, local) of a Clark-notation tag, cached."""
@@ -159,9 +165,10 @@ class _Names:
     def leafmap(self, binding: ClassBinding) -> _LeafMap:
         """Per class: tag -> how a child with that tag is read.
 
-        A typed leaf's entry is (field, is_list, reader or None, qualified name or None); a tag the
-        class never types (and comments and PIs) has ``_NODE``; anything else (a typed model, a
-        section or content chosen by its type) has None.
+        A typed leaf's entry is (field, is_list, reader or None, qualified name or None, None); a
+        typed model's is (field, is_list, None, qualified name or None, its class binding); a tag
+        the class never types (and comments and PIs) has ``_NODE``; a section or content chosen by
+        its type has None.
         """
         found = _LeafMap(self, binding)
         self.leafmaps[id(binding)] = found
@@ -174,10 +181,13 @@ class _Names:
         spec = self.lookup(binding, tag)
         if spec is None:
             return _NODE
-        if not isinstance(spec, FieldSpec) or spec.codec is None:
+        if not isinstance(spec, FieldSpec):
             return None
         codec = spec.codec
-        return (spec.name, spec.is_list, None if codec.exact else codec.read, self.uri_qname(tag))
+        if codec is None:
+            assert spec.model is not None
+            return (spec.name, spec.is_list, None, self.uri_qname(tag), binding_of(spec.model))
+        return (spec.name, spec.is_list, None if codec.exact else codec.read, self.uri_qname(tag), None)
 
     def shape(self, binding: ClassBinding) -> tuple[dict[str, Any], tuple[str, ...]]:
         """A class's field values before reading (in field order), and the lists to create fresh.
@@ -194,6 +204,21 @@ class _Names:
         assert {name for name, _ in factories} <= {"document"}, factories
         found = (template, fresh)
         self.shapes[id(binding)] = found
+        return found
+
+
+class _AttrMap(dict[str, Any]):
+    """A class's typed attribute fields by Clark name (None: untyped), made on first sight."""
+
+    def __init__(self, names: _Names, binding: ClassBinding) -> None:
+        super().__init__()
+        self.names = names
+        self.binding = binding
+
+    def __missing__(self, clark: str) -> Any:
+        _, family, local = self.names.split(clark)
+        found = self.binding.attrs.get((family, local))
+        self[clark] = found
         return found
 
 
@@ -286,13 +311,19 @@ class _Reader:
             written = self.written_attrs.get(el)
             if written is not None and len(written) == len(items):
                 return written
+        if self.names.fast_names:
+            known = self.names.attr_qnames.get
+            attr_qname = self.attr_qname
+            return [known(clark) or attr_qname(clark, scope_at) for clark, _ in items]
         return [self.attr_qname(clark, scope_at) for clark, _ in items]
 
     def attr_qname(self, clark: str, scope_at: dict[str, str]) -> str:
         """An attribute's qualified name (lxml does not keep attribute prefixes: derive it)."""
-        if clark[0] != "{":
-            return clark
         fast_names = self.names.fast_names
+        if clark[0] != "{":
+            if fast_names:
+                self.names.attr_qnames[clark] = clark
+            return clark
         if fast_names:
             found = self.names.attr_qnames.get(clark)
             if found is not None:
@@ -443,9 +474,15 @@ class _Reader:
         return entry
 
     def read_typed(
-        self, el: Any, binding: ClassBinding, scope_el: dict[str, str], scope_at: dict[str, str], depth: int
+        self,
+        el: Any,
+        binding: ClassBinding,
+        scope_el: dict[str, str],
+        scope_at: dict[str, str],
+        depth: int,
+        qname: str | None = None,
     ) -> Any:
-        """Read a typed element and everything below it into its model."""
+        """Read a typed element and everything below it into its model (``qname``: its name, if known)."""
         if depth >= self.max_depth:
             self.enter(el, depth)
         if self.nested and el in self.decls:
@@ -472,20 +509,17 @@ class _Reader:
         # attributes
         items = el.items()
         if items:
-            attrs = binding.attrs
-            families = self.families
+            attr_specs = names.attr_specs.get(id(binding))
+            if attr_specs is None:
+                attr_specs = names.attr_specs[id(binding)] = _AttrMap(names, binding)
             done: set[str] = set()
-            for (clark, value), qname in zip(items, self.attr_qnames(el, items, scope_at), strict=True):
-                attr_names.append(qname)
+            for (clark, value), attr_name in zip(items, self.attr_qnames(el, items, scope_at), strict=True):
+                attr_names.append(attr_name)
                 if check_text and len(value) > max_text:
                     raise self.too_long(el)
-                if clark[0] == "{":
-                    auri, alocal = clark[1:].split("}", 1)
-                else:
-                    auri, alocal = None, clark
-                aspec = attrs.get((families.get(auri), alocal))
+                aspec = attr_specs[clark]
                 if aspec is None or aspec.name in done:
-                    attributes[qname] = value
+                    attributes[attr_name] = value
                     continue
                 done.add(aspec.name)
                 assigned.append(aspec.name)
@@ -498,7 +532,7 @@ class _Reader:
                 if parsed is not None:
                     data[aspec.name] = parsed
                 if not canonical:
-                    lexical[qname] = value
+                    lexical[attr_name] = value
         # children
         text = el.text
         if check_text and text is not None and len(text) > max_text:
@@ -523,8 +557,32 @@ class _Reader:
                     raise self.too_long(child)
                 gaps_append(tail or "")
                 continue
-            if leaf is not None and not len(child):
-                name, is_list, read, qname = leaf
+            if leaf is None:
+                pass
+            elif leaf[4] is not None:
+                name, is_list, _, child_qname, child_binding = leaf
+                if is_list or data[name] is None:
+                    built = self.read_typed(
+                        child,
+                        child_binding,
+                        scope_el,
+                        scope_at,
+                        depth + 1,
+                        child_qname or self.qname(child, child.tag, scope_el),
+                    )
+                    assigned_append(name)
+                    if is_list:
+                        data[name].append(built)
+                    else:
+                        data[name] = built
+                    children_append(built.xml.name)
+                    tail = child.tail
+                    if check_text and tail is not None and len(tail) > max_text:
+                        raise self.too_long(child)
+                    gaps_append(tail or "")
+                    continue
+            elif not len(child):
+                name, is_list, read, child_qname, _ = leaf
                 if is_list or data[name] is None:
                     value = child.text or ""
                     if read is not None:
@@ -559,7 +617,7 @@ class _Reader:
                         leaf_attrs[str(len(children))] = self.leaf_attributes(
                             child, child_items, scope_el, scope_at
                         )
-                    children_append(qname or self.qname(child, child.tag, scope_el))
+                    children_append(child_qname or self.qname(child, child.tag, scope_el))
                     assigned_append(name)
                     if is_list:
                         data[name].append(value)
@@ -592,7 +650,7 @@ class _Reader:
         _SET_DICT(
             info,
             {
-                "name": self.qname(el, el.tag, scope_el),
+                "name": qname or self.qname(el, el.tag, scope_el),
                 "ns": tuple(declared),
                 "attrs": tuple(attr_names),
                 "children": children_t,
@@ -677,12 +735,15 @@ class _Reader:
             declared = []
         check_text = self.check_text
         items = el.items()
-        attrs: list[tuple[str, str]] = []
         if items:
-            for (_, value), qname in zip(items, self.attr_qnames(el, items, scope_at), strict=True):
-                if check_text and len(value) > self.max_text:
-                    raise self.too_long(el)
-                attrs.append((qname, value))
+            qnames = self.attr_qnames(el, items, scope_at)
+            if check_text:
+                for _, value in items:
+                    if len(value) > self.max_text:
+                        raise self.too_long(el)
+            attrs = [(qname, value) for qname, (_, value) in zip(qnames, items, strict=True)]
+        else:
+            attrs = []
         text = el.text
         if check_text and text is not None and len(text) > self.max_text:
             raise self.too_long(el)
@@ -698,13 +759,21 @@ class _Reader:
         else:
             gaps = [text] if text else []
         names = self.names
+        found = names.node_names.get(tag)
+        if found is None:
+            uri = names.split(tag)[0]
+            qname = names.uri_qname(tag)
+            if qname is None:
+                found = (self.qname(el, tag, scope_el), uri)
+            else:
+                found = names.node_names[tag] = (qname, uri)
         node = Node.__new__(Node)
         _SET_DICT(
             node,
             {
                 "kind": "element",
-                "name": names.uri_qname(tag) or self.qname(el, tag, scope_el),
-                "namespace": names.split(tag)[0],
+                "name": found[0],
+                "namespace": found[1],
                 "ns": declared,
                 "attributes": attrs,
                 "children": children,
