@@ -25,6 +25,7 @@ from ovfkit.model.binding import ClassBinding, FieldSpec, binding_of
 from ovfkit.model.envelope import CONTENT_CLASSES, SECTION_CLASSES, Document, Envelope
 from ovfkit.model.environment import Environment
 from ovfkit.namespaces import FAMILY_OF, OVF_ENVELOPE_URIS, Ns
+from ovfkit.xmlio.read_layouts import MAX_CHILDREN, TAG_OF, compile_layout
 from ovfkit.xmlio.safe import Limits, Parsed
 
 __all__ = ["read_tree"]
@@ -61,6 +62,10 @@ _UNTYPED = object()  # an untypeable scalar leaf: holds its place, reads as None
 _POLY = object()  # a tag whose class depends on its xsi:type
 _UNKNOWN = object()  # a tag not yet looked up
 _NODE = object()  # a child read as an untyped node, whatever its content
+_GENERAL = object()  # a layout read by the general reader
+#: A child layout is compiled on this sighting; at most this many are compiled per name context.
+_COMPILE_AFTER = 32
+_MAX_COMPILED = 256
 #: Every field of a Node counts as set; one shared set, never grown (it holds them all).
 _NODE_FIELDS = set(Node.model_fields)
 #: Every field of an XmlInfo counts as set; one shared set, never grown (it holds them all).
@@ -105,6 +110,11 @@ class _Names:
         self.lookups: dict[int, dict[str, Any]] = {}
         self.leafmaps: dict[int, _LeafMap] = {}
         self.attr_specs: dict[int, _AttrMap] = {}
+        #: Compiled readers by class and child tags (see ``read_layouts``), how often each layout was
+        #: seen before it was compiled, and how many were compiled.
+        self.layout_readers: dict[int, dict[tuple[Any, ...], Any]] = {}
+        self.layout_counts: dict[tuple[int, tuple[Any, ...]], int] = {}
+        self.compiled = 0
         self.shapes: dict[int, tuple[dict[str, Any], tuple[str, ...]]] = {}
         self.layouts: dict[tuple[str, ...], tuple[str, ...]] = {}
         #: An untyped element's (qualified name, namespace URI) by tag, when its URI tells its prefix.
@@ -115,6 +125,7 @@ class _Names:
         prefixed = sum(len(by) for by in self.prefixed.values())
         attr_specs = sum(len(by) for by in self.attr_specs.values())
         cached = len(self.tags) + len(self.layouts) + len(self.attr_qnames) + len(self.node_names)
+        cached += len(self.layout_counts)
         return cached + prefixed + attr_specs
 
     def split(self, tag: str) -> tuple[str | None, str | None, str]:
@@ -284,6 +295,8 @@ class _Reader:
         self.names = _Names(self.families, False, frozenset(), {})  # replaced by prepare()
         self.warnings: list[str] = list(parsed.warnings)
         self.leaf_decls = False
+        #: Whether compiled layout readers may read (set by ``prepare``).
+        self.compiled = False
 
     # -- names -------------------------------------------------------------------------------
 
@@ -371,6 +384,8 @@ class _Reader:
         self.names = _names_for(self.families, self.decls.get(root, []), nested, ambiguous_uris)
         self.leaf_decls = nested
         self.nested = nested or bool(self.decls)
+        # Compiled layouts read without text limits, nested declarations or attribute spellings.
+        self.compiled = not (self.check_text or nested or self.written_attrs is not None)
 
     def root_kind(self, root: Any) -> type[OvfModel]:
         tag = root.tag
@@ -473,6 +488,71 @@ class _Reader:
         entry.extend(zip(self.attr_qnames(child, items, child_scope_at), [v for _, v in items], strict=True))
         return entry
 
+    def layout_reader(self, binding: ClassBinding, tags: tuple[Any, ...], by_layout: dict[Any, Any]) -> Any:
+        """The compiled reader of a class and child layout, once the layout is common; else ``_GENERAL``.
+
+        Compiling costs about as much as reading a hundred elements, so a layout is compiled on its
+        ``_COMPILE_AFTER``-th sighting (counted across the documents sharing these names), and at
+        most ``_MAX_COMPILED`` layouts per namespace context.
+        """
+        names = self.names
+        counted = (id(binding), tags)
+        seen = names.layout_counts.get(counted, 0) + 1
+        if seen < _COMPILE_AFTER or names.compiled >= _MAX_COMPILED:
+            if len(names.layout_counts) < _MAX_NAMES:
+                names.layout_counts[counted] = seen
+            return _GENERAL
+        leafmap = names.leafmaps.get(id(binding)) or names.leafmap(binding)
+        entries = [leafmap[tag] for tag in tags]
+        template, list_names = names.shapes.get(id(binding)) or names.shape(binding)
+        children = tuple("*" if entry is _NODE or entry is None else entry[3] or "" for entry in entries)
+        children = names.layouts.setdefault(children, children)
+        found = compile_layout(binding, tags, entries, _NODE, template, list_names, children)
+        names.compiled += 1
+        by_layout[tags] = found = found or _GENERAL
+        return found
+
+    def read_attributes(
+        self,
+        el: Any,
+        items: list[tuple[str, str]],
+        binding: ClassBinding,
+        scope_at: dict[str, str],
+        data: dict[str, Any],
+        lexical: dict[str, str],
+        attributes: dict[str, str],
+        assign: Any,
+    ) -> list[str]:
+        """Read a typed element's attributes: typed ones into ``data`` (calling ``assign`` with each
+        field set), others into ``attributes``; return their qualified names in order."""
+        names = self.names
+        attr_specs = names.attr_specs.get(id(binding))
+        if attr_specs is None:
+            attr_specs = names.attr_specs[id(binding)] = _AttrMap(names, binding)
+        check_text = self.check_text
+        done: set[str] = set()
+        attr_names = self.attr_qnames(el, items, scope_at)
+        for (clark, value), attr_name in zip(items, attr_names, strict=True):
+            if check_text and len(value) > self.max_text:
+                raise self.too_long(el)
+            aspec = attr_specs[clark]
+            if aspec is None or aspec.name in done:
+                attributes[attr_name] = value
+                continue
+            done.add(aspec.name)
+            assign(aspec.name)
+            codec = aspec.codec
+            assert codec is not None
+            if codec.exact:
+                data[aspec.name] = value
+                continue
+            parsed, canonical = codec.read(value)
+            if parsed is not None:
+                data[aspec.name] = parsed
+            if not canonical:
+                lexical[attr_name] = value
+        return attr_names
+
     def read_typed(
         self,
         el: Any,
@@ -485,6 +565,19 @@ class _Reader:
         """Read a typed element and everything below it into its model (``qname``: its name, if known)."""
         if depth >= self.max_depth:
             self.enter(el, depth)
+        if depth and self.compiled and len(el) <= MAX_CHILDREN:
+            kids = el[:]
+            key = tuple(map(TAG_OF, kids))
+            by_layout = self.names.layout_readers.get(id(binding))
+            if by_layout is None:
+                by_layout = self.names.layout_readers[id(binding)] = {}
+            layout_reader = by_layout.get(key)
+            if layout_reader is None:
+                layout_reader = self.layout_reader(binding, key, by_layout)
+            if layout_reader is not _GENERAL:
+                obj = layout_reader(self, el, kids, scope_el, scope_at, depth, qname)
+                if obj is not None:
+                    return obj
         if self.nested and el in self.decls:
             declared, scope_el, scope_at = self.scoped(el, scope_el, scope_at)
         else:
@@ -503,36 +596,14 @@ class _Reader:
         lexical: dict[str, str] = {}
         extensions: list[Any] = []
         attributes: dict[str, str] = {}
-        attr_names: list[str] = []
         assigned: list[str] = ["xml"]
         untyped = False
-        # attributes
         items = el.items()
-        if items:
-            attr_specs = names.attr_specs.get(id(binding))
-            if attr_specs is None:
-                attr_specs = names.attr_specs[id(binding)] = _AttrMap(names, binding)
-            done: set[str] = set()
-            for (clark, value), attr_name in zip(items, self.attr_qnames(el, items, scope_at), strict=True):
-                attr_names.append(attr_name)
-                if check_text and len(value) > max_text:
-                    raise self.too_long(el)
-                aspec = attr_specs[clark]
-                if aspec is None or aspec.name in done:
-                    attributes[attr_name] = value
-                    continue
-                done.add(aspec.name)
-                assigned.append(aspec.name)
-                codec = aspec.codec
-                assert codec is not None
-                if codec.exact:
-                    data[aspec.name] = value
-                    continue
-                parsed, canonical = codec.read(value)
-                if parsed is not None:
-                    data[aspec.name] = parsed
-                if not canonical:
-                    lexical[attr_name] = value
+        attr_names = (
+            self.read_attributes(el, items, binding, scope_at, data, lexical, attributes, assigned.append)
+            if items
+            else ()
+        )
         # children
         text = el.text
         if check_text and text is not None and len(text) > max_text:

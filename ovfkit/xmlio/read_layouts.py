@@ -1,0 +1,187 @@
+"""Compiled readers for typed elements whose children follow a layout seen before.
+
+Documents repeat layouts: thousands of Items with the same child tags in the same order, Disks and
+Files with no children at all. For a model class and one such sequence of child tags, this module
+generates a straight-line reader (Python source compiled once per namespace context) that builds
+exactly the model the general reader in ``reader.py`` builds, with the per-child decisions taken at
+compile time. It serves only what it can read without surprises: it returns None, before reading
+any nested model, when a leaf turns out to have children or attributes, or a list entry cannot be
+typed; the general reader then reads the element.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from ovfkit.model.base import XmlInfo
+from ovfkit.model.binding import ClassBinding
+
+__all__ = ["MAX_CHILDREN", "TAG_OF", "LayoutReader", "compile_layout"]
+
+#: Layouts with more children than this are read by the general reader (no source per section).
+MAX_CHILDREN = 64
+#: The tag of an lxml node, for ``tuple(map(TAG_OF, children))``.
+TAG_OF = operator.attrgetter("tag")
+
+#: (reader, element, its children, element scope, attribute scope, depth, qualified name or None)
+LayoutReader = Callable[[Any, Any, list[Any], dict[str, str], dict[str, str], int, "str | None"], Any]
+
+_SET_DICT: Any = BaseModel.__dict__["__dict__"].__set__
+_SET_FIELDS_SET: Any = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA: Any = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def compile_layout(
+    binding: ClassBinding,
+    tags: tuple[Any, ...],
+    entries: list[Any],
+    node: object,
+    template: dict[str, Any],
+    list_names: tuple[str, ...],
+    children: tuple[str, ...],
+) -> LayoutReader | None:
+    """A reader for elements of ``binding``'s class whose children have ``tags``, or None.
+
+    ``entries`` are the children's leaf-map entries (see ``reader._Names.leafmap``), ``node`` the
+    marker of an untyped child, ``template`` and ``list_names`` the class's blank values and its
+    list fields, ``children`` the layout tuple shared with the general reader. None when the layout
+    needs decisions made while reading: a section or content child, a single-valued field given
+    twice, a mixed-content class, or a child whose name its namespace alone does not tell.
+    """
+    if binding.text is not None or len(tags) > MAX_CHILDREN:
+        return None
+    lines: list[str] = []
+    names: dict[str, Any] = {
+        "TEMPLATE": template,
+        "BINDING": binding,
+        "CHILDREN": children,
+        "XmlInfo": XmlInfo,
+        "CLS": binding.cls,
+        "set_dict": _SET_DICT,
+        "set_fields": _SET_FIELDS_SET,
+        "set_extra": _SET_EXTRA,
+        "set_private": _SET_PRIVATE,
+    }
+    count = len(tags)
+    leaves: list[int] = []
+    singles: set[str] = set()
+    fields: list[str] = ["xml"]
+    lists: dict[str, list[str]] = {name: [] for name in list_names}
+    model_lists: set[str] = set()
+    later: list[str] = []  # nested models and nodes, in document order
+    extensions: list[str] = []
+    singles_out: list[str] = []
+    model_singles: list[str] = []
+    for index, entry in enumerate(entries):
+        child = f"c{index}"
+        if entry is node:
+            later.append(f"    n{index} = r.read_other({child}, scope_el, scope_at, depth + 1)")
+            extensions.append(f"n{index}")
+            continue
+        if entry is None:
+            return None
+        name, is_list, read, qname, model_binding = entry
+        if qname is None or (not is_list and (name in singles or template.get(name) is not None)):
+            return None
+        singles.add(name)
+        if name not in fields:
+            fields.append(name)
+        if model_binding is not None:
+            names[f"B{index}"] = model_binding
+            value = f"m{index}"
+            later.append(
+                f"    {value} = r.read_typed({child}, B{index}, scope_el, scope_at, depth + 1, {qname!r})"
+            )
+        else:
+            leaves.append(index)
+            value = f"v{index}"
+            lines.append(f"    {value} = {child}.text or ''")
+            if read is not None:
+                names[f"read{index}"] = read
+                lines.append(f"    x{index}, ok{index} = read{index}({value})")
+                if is_list:
+                    lines.append(f"    if x{index} is None and not ok{index}:")
+                    lines.append("        return None")
+                value = f"x{index}"
+        if is_list:
+            lists[name].append(value)
+            if model_binding is not None:
+                model_lists.add(name)
+        elif model_binding is not None:
+            model_singles.append(f"    data[{name!r}] = {value}")
+        else:
+            singles_out.append(f"    data[{name!r}] = {value}")
+    head = ["def read(r, el, kids, scope_el, scope_at, depth, qname):"]
+    if count:
+        unpacked = ", ".join(f"c{index}" for index in range(count))
+        head.append(f"    {unpacked}, = kids")
+    if leaves:
+        tests = [f"len(c{index})" for index in leaves] + [f"c{index}.keys()" for index in leaves]
+        head.append(f"    if {' or '.join(tests)}:")
+        head.append("        return None")
+    body = head + lines
+    body.append("    data = TEMPLATE.copy()")
+    # Lists first, as the general reader has them: a list attribute (ovf:configuration) fills its own.
+    for name, values in lists.items():
+        if name not in model_lists:
+            body.append(f"    data[{name!r}] = [{', '.join(values)}]")
+    body.append("    lexical = {}")
+    body.append("    attributes = {}")
+    names["FIELDS"] = frozenset(fields)
+    body.append("    fields = set(FIELDS)")
+    body.append("    items = el.items()")
+    body.append(
+        "    attr_names = r.read_attributes(el, items, BINDING, scope_at, data, lexical, attributes,"
+        " fields.add) if items else ()"
+    )
+    for index in leaves:
+        entry = entries[index]
+        if entry[2] is not None:
+            body.append(f"    if not ok{index}:")
+            body.append(f"        lexical[{str(index)!r}] = v{index}")
+    body.extend(singles_out)
+    body.extend(later)
+    body.extend(model_singles)
+    for name in model_lists:
+        body.append(f"    data[{name!r}] = [{', '.join(lists[name])}]")
+    body.append(f"    extensions = [{', '.join(extensions)}]")
+    gaps = ", ".join(["el.text or ''"] + [f"c{index}.tail or ''" for index in range(count)])
+    if count:
+        body.append(f"    gaps = ({gaps},)")
+    else:
+        body.append("    text = el.text")
+        body.append("    gaps = (text,) if text else ()")
+    body.extend(
+        [
+            "    info = XmlInfo.__new__(XmlInfo)",
+            "    set_dict(info, {'name': qname or r.qname(el, el.tag, scope_el), 'ns': (),"
+            " 'attrs': tuple(attr_names), 'children': CHILDREN, 'gaps': gaps, 'lexical': lexical,"
+            " 'leaf_attrs': {}, 'line': el.sourceline})",
+            "    set_fields(info, INFO_FIELDS)",
+            "    set_extra(info, None)",
+            "    set_private(info, None)",
+            "    data['xml'] = info",
+            "    data['extensions'] = extensions",
+            "    data['attributes'] = attributes",
+            "    if extensions:",
+            "        fields.add('extensions')",
+            "    if attributes:",
+            "        fields.add('attributes')",
+            "    obj = CLS.__new__(CLS)",
+            "    set_dict(obj, data)",
+            "    set_fields(obj, fields)",
+            "    set_extra(obj, None)",
+            "    set_private(obj, None)",
+            "    return obj",
+        ]
+    )
+    names["INFO_FIELDS"] = set(XmlInfo.model_fields)
+    source = "\n".join(body) + "\n"
+    exec(compile(source, f"<ovfkit layout reader for {binding.cls.__name__}>", "exec"), names)  # noqa: S102
+    reader: LayoutReader = names["read"]
+    return reader
