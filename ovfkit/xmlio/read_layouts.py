@@ -38,22 +38,21 @@ _SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
 
 def compile_layout(
     binding: ClassBinding,
-    tags: tuple[Any, ...],
     entries: list[Any],
     node: object,
     template: dict[str, Any],
     list_names: tuple[str, ...],
     children: tuple[str, ...],
 ) -> LayoutReader | None:
-    """A reader for elements of ``binding``'s class whose children have ``tags``, or None.
+    """A reader for elements of ``binding``'s class whose children have one layout, or None.
 
-    ``entries`` are the children's leaf-map entries (see ``reader._Names.leafmap``), ``node`` the
+    ``entries`` are the children's leaf-map entries, in order (see ``reader._Names.leafmap``), ``node`` the
     marker of an untyped child, ``template`` and ``list_names`` the class's blank values and its
     list fields, ``children`` the layout tuple shared with the general reader. None when the layout
     needs decisions made while reading: a section or content child, a single-valued field given
     twice, a mixed-content class, or a child whose name its namespace alone does not tell.
     """
-    if binding.text is not None or len(tags) > MAX_CHILDREN:
+    if binding.text is not None or len(entries) > MAX_CHILDREN:
         return None
     lines: list[str] = []
     names: dict[str, Any] = {
@@ -67,7 +66,7 @@ def compile_layout(
         "set_extra": _SET_EXTRA,
         "set_private": _SET_PRIVATE,
     }
-    count = len(tags)
+    count = len(entries)
     leaves: list[int] = []
     singles: set[str] = set()
     fields: list[str] = ["xml"]
@@ -93,10 +92,10 @@ def compile_layout(
             fields.append(name)
         if model_binding is not None:
             names[f"B{index}"] = model_binding
+            names[f"Q{index}"] = qname
             value = f"m{index}"
-            later.append(
-                f"    {value} = r.read_typed({child}, B{index}, scope_el, scope_at, depth + 1, {qname!r})"
-            )
+            call = f"r.read_typed({child}, B{index}, scope_el, scope_at, depth + 1, Q{index})"
+            later.append(f"    {value} = {call}")
         else:
             leaves.append(index)
             value = f"v{index}"
@@ -182,6 +181,7 @@ def compile_layout(
     )
     names["INFO_FIELDS"] = set(XmlInfo.model_fields)
     source = "\n".join(body) + "\n"
-    exec(compile(source, f"<ovfkit layout reader for {binding.cls.__name__}>", "exec"), names)  # noqa: S102
+    # The source holds only field names and indexes; every value from the document is in ``names``.
+    exec(compile(source, f"<ovfkit layout reader for {binding.cls.__name__}>", "exec"), names)
     reader: LayoutReader = names["read"]
     return reader

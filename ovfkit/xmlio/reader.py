@@ -502,14 +502,19 @@ class _Reader:
             if len(names.layout_counts) < _MAX_NAMES:
                 names.layout_counts[counted] = seen
             return _GENERAL
-        leafmap = names.leafmaps.get(id(binding)) or names.leafmap(binding)
+        leafmap = names.leafmaps.get(id(binding))
+        if leafmap is None:
+            leafmap = names.leafmap(binding)
         entries = [leafmap[tag] for tag in tags]
-        template, list_names = names.shapes.get(id(binding)) or names.shape(binding)
+        shape = names.shapes.get(id(binding))
+        if shape is None:
+            shape = names.shape(binding)
         children = tuple("*" if entry is _NODE or entry is None else entry[3] or "" for entry in entries)
         children = names.layouts.setdefault(children, children)
-        found = compile_layout(binding, tags, entries, _NODE, template, list_names, children)
+        compiled = compile_layout(binding, entries, _NODE, shape[0], shape[1], children)
         names.compiled += 1
-        by_layout[tags] = found = found or _GENERAL
+        found: Any = _GENERAL if compiled is None else compiled
+        by_layout[tags] = found
         return found
 
     def read_attributes(
@@ -567,13 +572,13 @@ class _Reader:
             self.enter(el, depth)
         if depth and self.compiled and len(el) <= MAX_CHILDREN:
             kids = el[:]
-            key = tuple(map(TAG_OF, kids))
+            layout = tuple(map(TAG_OF, kids))
             by_layout = self.names.layout_readers.get(id(binding))
             if by_layout is None:
                 by_layout = self.names.layout_readers[id(binding)] = {}
-            layout_reader = by_layout.get(key)
+            layout_reader = by_layout.get(layout)
             if layout_reader is None:
-                layout_reader = self.layout_reader(binding, key, by_layout)
+                layout_reader = self.layout_reader(binding, layout, by_layout)
             if layout_reader is not _GENERAL:
                 obj = layout_reader(self, el, kids, scope_el, scope_at, depth, qname)
                 if obj is not None:

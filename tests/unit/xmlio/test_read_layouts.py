@@ -1,0 +1,215 @@
+"""Compiled layout readers build exactly the models the general reader builds, and stay bounded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+import ovfkit
+from bench.generate import descriptor
+from ovfkit.model import Item, VirtualHardwareSection
+from ovfkit.model.binding import binding_of
+from ovfkit.testing import descriptor_documents
+from ovfkit.xmlio import read_layouts, reader
+from tests.conftest import FIXTURES, corpus_documents, corpus_id, needs_corpus
+from tests.property.profiles import COMMON, examples
+
+OVF1 = "http://schemas.dmtf.org/ovf/envelope/1"
+RASD = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData"
+OVF2 = "http://schemas.dmtf.org/ovf/envelope/2"
+EPASD = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_EthernetPortAllocationSettingData"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_names() -> Iterator[None]:
+    """Each test starts and ends with empty shared name caches (compiled layouts live there)."""
+    reader._NAMES.clear()
+    yield
+    reader._NAMES.clear()
+
+
+def _read(data: bytes, monkeypatch: pytest.MonkeyPatch, *, compile_after: int) -> Any:
+    """Load ``data`` with fresh caches, compiling layouts on their ``compile_after``-th sighting."""
+    reader._NAMES.clear()
+    monkeypatch.setattr(reader, "_COMPILE_AFTER", compile_after)
+    return ovfkit.loads(data)
+
+
+def _difference(general: Any, compiled: Any, path: str = "model") -> str | None:
+    """Where two read models differ, comparing field values, key order and fields set; else None."""
+    if type(general) is not type(compiled):
+        return f"{path}: {type(general).__name__} != {type(compiled).__name__}"
+    if hasattr(general, "__pydantic_fields_set__"):
+        if general.__pydantic_fields_set__ != compiled.__pydantic_fields_set__:
+            difference = general.__pydantic_fields_set__ ^ compiled.__pydantic_fields_set__
+            return f"{path}: fields set differ in {difference}"
+        return _difference(general.__dict__, compiled.__dict__, path)
+    if isinstance(general, dict):
+        if list(general) != list(compiled):
+            return f"{path}: keys {list(general)} != {list(compiled)}"
+        for key in general:
+            found = _difference(general[key], compiled[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(general, (list, tuple)):
+        if len(general) != len(compiled):
+            return f"{path}: {len(general)} entries != {len(compiled)}"
+        for index, (left, right) in enumerate(zip(general, compiled, strict=True)):
+            found = _difference(left, right, f"{path}[{index}]")
+            if found:
+                return found
+        return None
+    return None if general == compiled else f"{path}: {general!r} != {compiled!r}"
+
+
+def _assert_same_model(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    try:
+        general = _read(data, monkeypatch, compile_after=10**9)
+    except ovfkit.OvfError as error:
+        with pytest.raises(type(error)) as raised:
+            _read(data, monkeypatch, compile_after=1)
+        assert str(raised.value) == str(error)
+        return
+    compiled = _read(data, monkeypatch, compile_after=1)
+    assert _difference(general, compiled) is None
+    assert ovfkit.dumps(compiled) == ovfkit.dumps(general)
+
+
+def _compiled_count() -> int:
+    return sum(names.compiled for names in reader._NAMES.values())
+
+
+def _items(count: int, item: str) -> bytes:
+    """A descriptor whose hardware section holds ``count`` copies of ``item``."""
+    return (
+        f'<Envelope xmlns="{OVF1}" xmlns:ovf="{OVF1}" xmlns:rasd="{RASD}" xmlns:vmw="urn:v">'
+        '<VirtualSystem ovf:id="a"><Info>i</Info><VirtualHardwareSection><Info>h</Info>'
+        + item * count
+        + "</VirtualHardwareSection></VirtualSystem></Envelope>"
+    ).encode()
+
+
+PLAIN_ITEM = (
+    "<Item><rasd:ElementName>cpu</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID>"
+    "<rasd:ResourceType>3</rasd:ResourceType></Item>"
+)
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", corpus_documents(well_formed=True), ids=corpus_id)
+def test_corpus_files_read_the_same_compiled(path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _assert_same_model(path.read_bytes(), monkeypatch)
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.rglob("*.ovf")), ids=lambda path: path.name)
+def test_fixtures_read_the_same_compiled(path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _assert_same_model(path.read_bytes(), monkeypatch)
+
+
+def test_generated_benchmark_file_reads_the_same_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    _assert_same_model(descriptor(300, 30), monkeypatch)
+    assert _compiled_count() > 0
+
+
+@settings(max_examples=examples(40), **COMMON)
+@given(descriptor_documents())
+def test_generated_documents_read_the_same_compiled(data: bytes) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _assert_same_model(data, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "odd_item",
+    [
+        # a leaf with an attribute, a leaf with a child, an untypeable list entry, a comment
+        '<Item><rasd:ElementName a="b">cpu</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID>'
+        "<rasd:ResourceType>3</rasd:ResourceType></Item>",
+        "<Item><rasd:ElementName>cpu<x/></rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID>"
+        "<rasd:ResourceType>3</rasd:ResourceType></Item>",
+        "<Item><rasd:ElementName>cpu</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID>"
+        "<rasd:ResourceType>x3</rasd:ResourceType></Item>",
+        "<Item><rasd:ElementName>cpu</rasd:ElementName><!--c--><rasd:InstanceID>1</rasd:InstanceID>"
+        "<rasd:ResourceType>3</rasd:ResourceType></Item>",
+        '<Item ovf:required="false" ovf:configuration="a b" vmw:x="1">'
+        "<rasd:ElementName>cpu</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID>"
+        "<rasd:ResourceType>3</rasd:ResourceType></Item>",
+    ],
+)
+def test_an_odd_element_after_a_compiled_layout_reads_the_same(
+    odd_item: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the layout is compiled, an element of it that the compiled reader cannot take (a leaf
+    with attributes or children) is read by the general reader, and either way the model is the
+    same as without compiled readers."""
+    data = _items(3, PLAIN_ITEM)[: -len(b"</VirtualHardwareSection></VirtualSystem></Envelope>")]
+    data += odd_item.encode() + PLAIN_ITEM.encode() + b"</VirtualHardwareSection></VirtualSystem></Envelope>"
+    _assert_same_model(data, monkeypatch)
+    model = _read(data, monkeypatch, compile_after=1)
+    hardware = model.virtual_systems()[0].sections[0]
+    assert isinstance(hardware, VirtualHardwareSection)
+    assert len(hardware.items) == 5
+    assert _compiled_count() > 0
+
+
+def test_an_untypeable_list_entry_stays_a_node_under_a_compiled_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``epasd:AllowedPriorities`` is a list of numbers: an entry it cannot type is kept as a node,
+    which changes the layout, so the compiled reader hands that element over before reading on."""
+    item = (
+        "<EthernetPortItem><epasd:AllowedPriorities>{}</epasd:AllowedPriorities>"
+        "<epasd:InstanceID>1</epasd:InstanceID></EthernetPortItem>"
+    )
+    items = item.format(1) * 3 + item.format("one") + item.format(2)
+    data = (
+        f'<Envelope xmlns="{OVF2}" xmlns:ovf="{OVF2}" xmlns:epasd="{EPASD}">'
+        '<VirtualSystem ovf:id="a"><Info>i</Info><VirtualHardwareSection><Info>h</Info>'
+        f"{items}</VirtualHardwareSection></VirtualSystem></Envelope>"
+    ).encode()
+    _assert_same_model(data, monkeypatch)
+    model = _read(data, monkeypatch, compile_after=1)
+    hardware = model.virtual_systems()[0].sections[0]
+    assert isinstance(hardware, VirtualHardwareSection)
+    assert [port.allowed_priorities for port in hardware.ethernet_port_items] == [[1], [1], [1], [], [2]]
+    assert [len(port.extensions) for port in hardware.ethernet_port_items] == [0, 0, 0, 1, 0]
+
+
+def test_layouts_are_compiled_only_once_common(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiling costs about a hundred element reads: a layout seen fewer than ``_COMPILE_AFTER``
+    times (counted across documents sharing the namespace context) is never compiled."""
+    few = _items(reader._COMPILE_AFTER // 2 - 1, PLAIN_ITEM)
+    ovfkit.loads(few)
+    assert _compiled_count() == 0
+    ovfkit.loads(few)
+    ovfkit.loads(few)
+    assert _compiled_count() == 1
+    model = ovfkit.loads(_items(reader._COMPILE_AFTER * 2, PLAIN_ITEM))
+    hardware = model.virtual_systems()[0].sections[0]
+    assert isinstance(hardware, VirtualHardwareSection)
+    assert all(isinstance(item, Item) and item.resource_type == 3 for item in hardware.items)
+    assert _compiled_count() == 1
+
+
+def test_compiled_layouts_are_bounded_per_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many distinct layouts (every Item with its own children) compile at most ``_MAX_COMPILED``."""
+    monkeypatch.setattr(reader, "_COMPILE_AFTER", 1)
+    monkeypatch.setattr(reader, "_MAX_COMPILED", 5)
+    leaves = ["ElementName", "Description", "Caption", "Address", "InstanceID", "ResourceSubType"]
+    items = "".join(
+        "<Item>" + "".join(f"<rasd:{leaf}>1</rasd:{leaf}>" for leaf in leaves[: 1 + index % 6]) + "</Item>"
+        for index in range(12)
+    )
+    assert ovfkit.dumps(ovfkit.loads(_items(1, items))) == _items(1, items)
+    assert _compiled_count() == 5
+
+
+def test_layouts_beyond_the_size_limit_are_read_in_general(monkeypatch: pytest.MonkeyPatch) -> None:
+    many = "<Item>" + "<rasd:Connection>n</rasd:Connection>" * (read_layouts.MAX_CHILDREN + 1) + "</Item>"
+    data = _items(3, many)
+    _assert_same_model(data, monkeypatch)
+    (names,) = reader._NAMES.values()
+    assert not names.layout_readers.get(id(binding_of(Item)))
