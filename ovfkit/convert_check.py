@@ -103,6 +103,7 @@ class _XmlError(Exception):
 
 
 _Scope = dict[str, str]
+_FIRST = operator.itemgetter(0)
 _Counts = Callable[[dict[str, Any]], tuple[int, int, int]]
 
 
@@ -352,16 +353,53 @@ class _Checker:
             if value is None:
                 continue
             if is_list:
-                for index, child in enumerate(value):
-                    try:
-                        self.model(child, scope, depth + 1)
-                    except _XmlError as problem:
-                        raise problem.at(name, index) from None
+                if value:
+                    self.models(value, name, scope, depth + 1)
             else:
                 try:
                     self.model(value, scope, depth + 1)
                 except _XmlError as problem:
                     raise problem.at(name) from None
+
+    def models(self, children: list[Any], field: str, scope: _Scope, depth: int) -> None:
+        """The models of a list field; most are only counted, as many elements are written alike.
+
+        A child without typed children, untyped attributes or namespace declarations of its own, laid
+        out like an element already checked in this scope (same name, attribute and child names; no
+        attributes on its leaves), holds nothing new to check but its extensions: it is counted here
+        as ``model`` counts it for an upper bound. Any other child, and every child of an exact count,
+        goes through ``model``.
+        """
+        fast = not self.exact and depth < self.max_depth
+        resolved = self.resolved
+        scope_id = id(scope)
+        for index, child in enumerate(children):
+            data = child.__dict__
+            info = data["xml"]
+            facts = _FACTS.get(type(child)) or _facts(type(child))
+            if fast and info is not None and not facts.children and not data["attributes"]:
+                layout = info.__dict__
+                if (
+                    not layout["ns"]
+                    and not layout["leaf_attrs"]
+                    and (scope_id, layout["name"], layout["attrs"], layout["children"]) in resolved
+                ):
+                    elements = facts.most_elements
+                    if facts.lists is not None:
+                        elements += sum(map(len, facts.lists(data)))
+                    self.elements += elements
+                    self.nodes += elements + facts.most_attributes
+                    extensions = data["extensions"]
+                    if extensions:
+                        try:
+                            self.extensions(extensions, scope, depth, "extensions")
+                        except _XmlError as problem:
+                            raise problem.at(field, index) from None
+                    continue
+            try:
+                self.model(child, scope, depth)
+            except _XmlError as problem:
+                raise problem.at(field, index) from None
 
     def declared_by_a_child(self, model: OvfModel, entry: str) -> bool:
         """True when a typed child element declares the prefix of ``entry`` itself."""
@@ -402,24 +440,28 @@ class _Checker:
             except _XmlError as problem:
                 raise problem.at("attrs") from None
         shared = True  # whether the result holds for every element with this key
-        for index, entry in enumerate(info.children):
-            if entry == "*":
-                continue
-            try:
-                pairs = leaf_attrs.get(str(index)) if leaf_attrs else None
-                if pairs:
-                    self.leaf(entry, pairs, scope)
-                else:
-                    try:
-                        self.element_name(entry, scope)
-                    except _XmlError:
-                        # a typed child may declare its own prefix (<ns0:Item xmlns:ns0="...">)
-                        self.qname(entry, "element")
-                        if not self.declared_by_a_child(model, entry):
-                            raise
+        if leaf_attrs:
+            for index, entry in enumerate(info.children):
+                if entry == "*":
+                    continue
+                try:
+                    pairs = leaf_attrs.get(str(index))
+                    if pairs:
+                        self.leaf(entry, pairs, scope)
+                    elif not self.child_name(entry, scope, model):
                         shared = False
-            except _XmlError as problem:
-                raise problem.at("children", index) from None
+                except _XmlError as problem:
+                    raise problem.at("children", index) from None
+        else:
+            # Each name once, in the order of first appearance (a section holds thousands of Items).
+            for entry in dict.fromkeys(info.children):
+                if entry == "*":
+                    continue
+                try:
+                    if not self.child_name(entry, scope, model):
+                        shared = False
+                except _XmlError as problem:
+                    raise problem.at("children", info.children.index(entry)) from None
         for index_key in leaf_attrs:
             if not index_key.isdigit() or int(index_key) >= len(info.children):
                 error = _XmlError("a leaf_attrs key must be the index of a child")
@@ -427,6 +469,18 @@ class _Checker:
         if not leaf_attrs and shared:
             self.resolved.add(key)
         return scope
+
+    def child_name(self, entry: str, scope: _Scope, model: OvfModel) -> bool:
+        """Check the name of a typed child in scope; False when only the child's own declaration allows it."""
+        try:
+            self.element_name(entry, scope)
+        except _XmlError:
+            # a typed child may declare its own prefix (<ns0:Item xmlns:ns0="...">)
+            self.qname(entry, "element")
+            if not self.declared_by_a_child(model, entry):
+                raise
+            return False
+        return True
 
     def leaf(self, entry: str, pairs: list[tuple[str, str]], scope: _Scope) -> None:
         """A typed leaf written with attributes or namespace declarations of its own."""
@@ -486,34 +540,44 @@ class _Checker:
     def node(self, node: Node, scope: _Scope, depth: int) -> None:
         if depth >= self.max_depth:
             raise self.too_deep()
+        data = node.__dict__
+        ns, attributes, children = data["ns"], data["attributes"], data["children"]
         self.elements += 1
-        self.nodes += 1 + len(node.ns) + len(node.attributes)
+        self.nodes += 1 + len(ns) + len(attributes)
         if self.exact and (self.elements > self.max_elements or self.nodes > self.max_nodes):
             raise self.over_count()
-        if node.ns:
+        if ns:
             try:
-                scope = self.declare(node.ns, scope)
+                scope = self.declare(ns, scope)
             except _XmlError as problem:
                 raise problem.at("ns") from None
+        # Nodes written alike (vendor settings on every Item) share one check.
+        names = tuple(map(_FIRST, attributes))
+        key = ("node", id(scope), data["name"], data["namespace"], names)
+        if key not in self.resolved:
+            self.node_names(data["name"], data["namespace"], names, scope)
+            self.resolved.add(key)
+        if children:
+            self.extensions(children, scope, depth, "children")
+
+    def node_names(self, name: str, namespace: str | None, attributes: tuple[str, ...], scope: _Scope) -> None:
+        """A generic node's name and attribute names in scope, and its namespace as its name resolves."""
         try:
-            uri = self.element_name(node.name, scope)
+            uri = self.element_name(name, scope)
         except _XmlError as problem:
             raise problem.at("name") from None
-        if node.attributes:
+        if attributes:
             try:
-                self.attribute_names([name for name, _ in node.attributes], scope)
+                self.attribute_names(attributes, scope)
             except _XmlError as problem:
                 if problem.parts:
                     problem.parts.append(0)
                 raise problem.at("attributes") from None
-        if uri != (node.namespace or None):
-            namespace = quote(str(node.namespace), 80)
+        if uri != (namespace or None):
             raise _XmlError(
-                f"the element {quote(node.name, 80)!r} would be in the namespace {quote(str(uri), 80)!r}, "
-                f"not {namespace!r} (declare its prefix, or set its namespace)"
+                f"the element {quote(name, 80)!r} would be in the namespace {quote(str(uri), 80)!r}, "
+                f"not {quote(str(namespace), 80)!r} (declare its prefix, or set its namespace)"
             ).at("namespace")
-        if node.children:
-            self.extensions(node.children, scope, depth, "children")
 
     @staticmethod
     def misc(item: Comment | ProcessingInstruction) -> None:

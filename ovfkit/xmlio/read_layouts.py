@@ -84,7 +84,7 @@ def compile_layout(
             continue
         if entry is None:
             return None
-        name, is_list, read, qname, model_binding = entry
+        name, is_list, read, qname, model_binding, _ = entry
         if qname is None or (not is_list and (name in singles or template.get(name) is not None)):
             return None
         singles.add(name)

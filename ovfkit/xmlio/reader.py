@@ -176,10 +176,10 @@ class _Names:
     def leafmap(self, binding: ClassBinding) -> _LeafMap:
         """Per class: tag -> how a child with that tag is read.
 
-        A typed leaf's entry is (field, is_list, reader or None, qualified name or None, None); a
-        typed model's is (field, is_list, None, qualified name or None, its class binding); a tag
-        the class never types (and comments and PIs) has ``_NODE``; a section or content chosen by
-        its type has None.
+        A typed leaf's entry is (field, is_list, reader or None, qualified name or None, None, None);
+        a typed model's is (field, is_list, None, qualified name or None, its class binding, the
+        compiled readers of that class by child layout); a tag the class never types (and comments
+        and PIs) has ``_NODE``; a section or content chosen by its type has None.
         """
         found = _LeafMap(self, binding)
         self.leafmaps[id(binding)] = found
@@ -197,8 +197,10 @@ class _Names:
         codec = spec.codec
         if codec is None:
             assert spec.model is not None
-            return (spec.name, spec.is_list, None, self.uri_qname(tag), binding_of(spec.model))
-        return (spec.name, spec.is_list, None if codec.exact else codec.read, self.uri_qname(tag), None)
+            model_binding = binding_of(spec.model)
+            by_layout = self.layout_readers.setdefault(id(model_binding), {})
+            return (spec.name, spec.is_list, None, self.uri_qname(tag), model_binding, by_layout)
+        return (spec.name, spec.is_list, None if codec.exact else codec.read, self.uri_qname(tag), None, None)
 
     def shape(self, binding: ClassBinding) -> tuple[dict[str, Any], tuple[str, ...]]:
         """A class's field values before reading (in field order), and the lists to create fresh.
@@ -357,7 +359,7 @@ class _Reader:
         """Find namespace declarations below the root and decide how prefixes are recovered."""
         text = self.parsed.text
         root_decls = [(p or "", u) for p, u in root.nsmap.items()]
-        if text.count("xmlns") > len(root_decls):
+        if _occurs_more_than(text, "xmlns", len(root_decls)):
             pending: list[tuple[str, str]] = []
             for event, obj in etree.iterwalk(root, events=("start-ns", "start")):
                 if event == "start-ns":
@@ -573,9 +575,7 @@ class _Reader:
         if depth and self.compiled and len(el) <= MAX_CHILDREN:
             kids = el[:]
             layout = tuple(map(TAG_OF, kids))
-            by_layout = self.names.layout_readers.get(id(binding))
-            if by_layout is None:
-                by_layout = self.names.layout_readers[id(binding)] = {}
+            by_layout = self.names.layout_readers.setdefault(id(binding), {})
             layout_reader = by_layout.get(layout)
             if layout_reader is None:
                 layout_reader = self.layout_reader(binding, layout, by_layout)
@@ -583,6 +583,18 @@ class _Reader:
                 obj = layout_reader(self, el, kids, scope_el, scope_at, depth, qname)
                 if obj is not None:
                     return obj
+        return self.read_general(el, binding, scope_el, scope_at, depth, qname)
+
+    def read_general(
+        self,
+        el: Any,
+        binding: ClassBinding,
+        scope_el: dict[str, str],
+        scope_at: dict[str, str],
+        depth: int,
+        qname: str | None,
+    ) -> Any:
+        """Read a typed element child by child (``read_typed`` without compiled layouts)."""
         if self.nested and el in self.decls:
             declared, scope_el, scope_at = self.scoped(el, scope_el, scope_at)
         else:
@@ -620,6 +632,8 @@ class _Reader:
         if leafmap is None:
             leafmap = names.leafmap(binding)
         leaf_decls = self.leaf_decls
+        # Compiled layouts for children (the depth check of read_typed holds for them too).
+        compiled = self.compiled and depth + 1 < self.max_depth
         children_append = children.append
         gaps_append = gaps.append
         assigned_append = assigned.append
@@ -636,16 +650,25 @@ class _Reader:
             if leaf is None:
                 pass
             elif leaf[4] is not None:
-                name, is_list, _, child_qname, child_binding = leaf
+                name, is_list, _, child_qname, child_binding, by_layout = leaf
                 if is_list or data[name] is None:
-                    built = self.read_typed(
-                        child,
-                        child_binding,
-                        scope_el,
-                        scope_at,
-                        depth + 1,
-                        child_qname or self.qname(child, child.tag, scope_el),
-                    )
+                    child_qname = child_qname or self.qname(child, child.tag, scope_el)
+                    built = None
+                    if compiled and len(child) <= MAX_CHILDREN:
+                        # read_typed's dispatch, inline: one call less per child
+                        kids = child[:]
+                        layout = tuple(map(TAG_OF, kids))
+                        layout_reader = by_layout.get(layout)
+                        if layout_reader is None:
+                            layout_reader = self.layout_reader(child_binding, layout, by_layout)
+                        if layout_reader is not _GENERAL:
+                            built = layout_reader(
+                                self, child, kids, scope_el, scope_at, depth + 1, child_qname
+                            )
+                    if built is None:
+                        built = self.read_general(
+                            child, child_binding, scope_el, scope_at, depth + 1, child_qname
+                        )
                     assigned_append(name)
                     if is_list:
                         data[name].append(built)
@@ -658,7 +681,7 @@ class _Reader:
                     gaps_append(tail or "")
                     continue
             elif not len(child):
-                name, is_list, read, child_qname, _ = leaf
+                name, is_list, read, child_qname, _, _ = leaf
                 if is_list or data[name] is None:
                     value = child.text or ""
                     if read is not None:
@@ -863,6 +886,16 @@ class _Reader:
         return node
 
 
+def _occurs_more_than(text: str, needle: str, limit: int) -> bool:
+    """Whether ``needle`` occurs more than ``limit`` times (searching backwards: faster than ``count``)."""
+    end = len(text)
+    for _ in range(limit + 1):
+        end = text.rfind(needle, 0, end)
+        if end < 0:
+            return False
+    return True
+
+
 # Markup in document order: comments, PIs and CDATA (skipped), end tags, and start tags with
 # their attributes (group 1: the name, group 2: the attributes). Text cannot hold a "<".
 _MARKUP = re.compile(
@@ -914,6 +947,18 @@ def _xml_newlines(raw: str) -> str:
     return raw.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _space_start(text: str, end: int) -> int:
+    """Where the run of XML whitespace that ends at ``end`` starts (without copying the text)."""
+    start = end
+    while start > 0:
+        chunk = text[max(0, start - 4096) : start]
+        kept = len(chunk.rstrip(" \t\r\n"))
+        start -= len(chunk) - kept
+        if kept:
+            break
+    return start
+
+
 def _epilog(text: str, after: list[Any]) -> list[Any]:
     """The comments, PIs and whitespace after the root, read from the text exactly as written.
 
@@ -924,7 +969,7 @@ def _epilog(text: str, after: list[Any]) -> list[Any]:
     items: list[Any] = []
     end = len(text)
     while end > 0:
-        stripped = len(text[:end].rstrip(" \t\r\n"))
+        stripped = _space_start(text, end)
         if stripped < end:
             items.append(text[stripped:end].replace("\r\n", "\n"))
             end = stripped

@@ -55,3 +55,11 @@ def test_attribute_prefixes_are_read_from_the_text_when_two_share_a_namespace() 
     assert all(isinstance(file, File) for file in files)
     assert [list(file.attributes) for file in files] == [["q:y", "p:x"], ["p:x"]]
     assert ovfkit.dumps(model) == data
+
+
+def test_long_whitespace_runs_after_the_root_are_kept() -> None:
+    """The epilog is scanned backwards in chunks: runs longer than a chunk keep every character."""
+    root = f'<Envelope xmlns="{OVF1}"><References/></Envelope>'
+    for epilog in (" \n" * 5000, "\n<!--a-->" + "\t" * 9000 + "<?p x?>" + " " * 4096, "\n" * 4095):
+        data = (root + epilog).encode()
+        assert ovfkit.dumps(ovfkit.loads(data)) == data
