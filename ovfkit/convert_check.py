@@ -18,6 +18,11 @@ path of the offending value. It also holds ``Limits`` exactly as loading the wri
 
 Only when what the writer may add could tip a count over its limit, or strings are long enough to make
 a text node over ``max_text``, is the model written and read back through the loader, which decides.
+
+Names are checked once for all elements written alike (a section holds thousands of Items with a few
+layouts, and each vendor setting repeats on many of them): a layout by scope, name, attribute and child
+names; a generic node by scope, name, namespace and attribute names; the child names of a layout once
+each. Such elements are still counted, and their extensions walked, one by one.
 """
 
 from __future__ import annotations
@@ -560,7 +565,9 @@ class _Checker:
         if children:
             self.extensions(children, scope, depth, "children")
 
-    def node_names(self, name: str, namespace: str | None, attributes: tuple[str, ...], scope: _Scope) -> None:
+    def node_names(
+        self, name: str, namespace: str | None, attributes: tuple[str, ...], scope: _Scope
+    ) -> None:
         """A generic node's name and attribute names in scope, and its namespace as its name resolves."""
         try:
             uri = self.element_name(name, scope)

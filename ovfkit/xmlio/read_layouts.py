@@ -17,10 +17,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ovfkit.model.base import XmlInfo
+from ovfkit.model.base import Node, XmlInfo
 from ovfkit.model.binding import ClassBinding
 
-__all__ = ["MAX_CHILDREN", "TAG_OF", "LayoutReader", "compile_layout"]
+__all__ = ["MAX_CHILDREN", "NODE_FIELDS", "TAG_OF", "LayoutReader", "compile_layout"]
 
 #: Layouts with more children than this are read by the general reader (no source per section).
 MAX_CHILDREN = 64
@@ -30,15 +30,38 @@ TAG_OF = operator.attrgetter("tag")
 #: (reader, element, its children, element scope, attribute scope, depth, qualified name or None)
 LayoutReader = Callable[[Any, Any, list[Any], dict[str, str], dict[str, str], int, "str | None"], Any]
 
+#: Every field of a Node counts as set; one shared set, never grown (it holds them all).
+NODE_FIELDS = set(Node.model_fields)
 _SET_DICT: Any = BaseModel.__dict__["__dict__"].__set__
 _SET_FIELDS_SET: Any = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _SET_EXTRA: Any = BaseModel.__dict__["__pydantic_extra__"].__set__
 _SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
+def _node_lines(index: int) -> list[str]:
+    """Source reading child ``index``, an untyped element: in place when it has no children."""
+    child, node, items, text = f"c{index}", f"n{index}", f"a{index}", f"t{index}"
+    attributes = f"list(zip(r.attr_qnames({child}, {items}, scope_at), [v for _, v in {items}]))"
+    return [
+        f"    if len({child}):",
+        f"        {node} = r.read_other({child}, scope_el, scope_at, depth + 1)",
+        "    else:",
+        f"        {items} = {child}.items()",
+        f"        {text} = {child}.text",
+        f"        {node} = NODE_NEW(NODE)",
+        f"        set_dict({node}, {{'kind': 'element', 'name': N{index}, 'namespace': U{index}, 'ns': [],"
+        f" 'attributes': {attributes} if {items} else [], 'children': [],"
+        f" 'gaps': [{text}] if {text} else [], 'line': {child}.sourceline}})",
+        f"        set_fields({node}, NODE_FIELDS)",
+        f"        set_extra({node}, None)",
+        f"        set_private({node}, None)",
+    ]
+
+
 def compile_layout(
     binding: ClassBinding,
     entries: list[Any],
+    node_names: list[tuple[str, str | None] | None],
     node: object,
     template: dict[str, Any],
     list_names: tuple[str, ...],
@@ -46,7 +69,9 @@ def compile_layout(
 ) -> LayoutReader | None:
     """A reader for elements of ``binding``'s class whose children have one layout, or None.
 
-    ``entries`` are the children's leaf-map entries, in order (see ``reader._Names.leafmap``), ``node`` the
+    ``entries`` are the children's leaf-map entries, in order (see ``reader._Names.leafmap``);
+    ``node_names`` the (qualified name, namespace) of each untyped child element when its namespace
+    alone tells its prefix (an untyped element without children is then read here); ``node`` the
     marker of an untyped child, ``template`` and ``list_names`` the class's blank values and its
     list fields, ``children`` the layout tuple shared with the general reader. None when the layout
     needs decisions made while reading: a section or content child, a single-valued field given
@@ -76,11 +101,18 @@ def compile_layout(
     extensions: list[str] = []
     singles_out: list[str] = []
     model_singles: list[str] = []
+    reads_nodes = False
     for index, entry in enumerate(entries):
         child = f"c{index}"
         if entry is node:
-            later.append(f"    n{index} = r.read_other({child}, scope_el, scope_at, depth + 1)")
             extensions.append(f"n{index}")
+            node_name = node_names[index]
+            if node_name is None:
+                later.append(f"    n{index} = r.read_other({child}, scope_el, scope_at, depth + 1)")
+                continue
+            reads_nodes = True
+            names[f"N{index}"], names[f"U{index}"] = node_name
+            later.extend(_node_lines(index))
             continue
         if entry is None:
             return None
@@ -123,6 +155,11 @@ def compile_layout(
         tests = [f"len(c{index})" for index in leaves] + [f"c{index}.keys()" for index in leaves]
         head.append(f"    if {' or '.join(tests)}:")
         head.append("        return None")
+    if reads_nodes:
+        # read_other would refuse a node below the depth limit: the general reader says so
+        head.append("    if depth + 1 >= r.max_depth:")
+        head.append("        return None")
+        names.update(NODE_NEW=Node.__new__, NODE=Node, NODE_FIELDS=NODE_FIELDS)
     body = head + lines
     body.append("    data = TEMPLATE.copy()")
     # Lists first, as the general reader has them: a list attribute (ovf:configuration) fills its own.

@@ -25,7 +25,7 @@ from ovfkit.model.binding import ClassBinding, FieldSpec, binding_of
 from ovfkit.model.envelope import CONTENT_CLASSES, SECTION_CLASSES, Document, Envelope
 from ovfkit.model.environment import Environment
 from ovfkit.namespaces import FAMILY_OF, OVF_ENVELOPE_URIS, Ns
-from ovfkit.xmlio.read_layouts import MAX_CHILDREN, TAG_OF, compile_layout
+from ovfkit.xmlio.read_layouts import MAX_CHILDREN, NODE_FIELDS, TAG_OF, compile_layout
 from ovfkit.xmlio.safe import Limits, Parsed
 
 __all__ = ["read_tree"]
@@ -66,8 +66,6 @@ _GENERAL = object()  # a layout read by the general reader
 #: A child layout is compiled on this sighting; at most this many are compiled per name context.
 _COMPILE_AFTER = 32
 _MAX_COMPILED = 256
-#: Every field of a Node counts as set; one shared set, never grown (it holds them all).
-_NODE_FIELDS = set(Node.model_fields)
 #: Every field of an XmlInfo counts as set; one shared set, never grown (it holds them all).
 _INFO_FIELDS = set(XmlInfo.model_fields)
 
@@ -513,10 +511,26 @@ class _Reader:
             shape = names.shape(binding)
         children = tuple("*" if entry is _NODE or entry is None else entry[3] or "" for entry in entries)
         children = names.layouts.setdefault(children, children)
-        compiled = compile_layout(binding, entries, _NODE, shape[0], shape[1], children)
+        node_names = [
+            self.node_name(tag) if entry is _NODE else None for tag, entry in zip(tags, entries, strict=True)
+        ]
+        compiled = compile_layout(binding, entries, node_names, _NODE, shape[0], shape[1], children)
         names.compiled += 1
         found: Any = _GENERAL if compiled is None else compiled
         by_layout[tags] = found
+        return found
+
+    def node_name(self, tag: Any) -> tuple[str, str | None] | None:
+        """An untyped element's (qualified name, namespace) when its namespace tells its prefix."""
+        if not isinstance(tag, str):
+            return None  # a comment or processing instruction
+        names = self.names
+        found = names.node_names.get(tag)
+        if found is None:
+            qname = names.uri_qname(tag)
+            if qname is None:
+                return None
+            found = names.node_names[tag] = (qname, names.split(tag)[0])
         return found
 
     def read_attributes(
@@ -857,15 +871,9 @@ class _Reader:
                 gaps.append(tail or "")
         else:
             gaps = [text] if text else []
-        names = self.names
-        found = names.node_names.get(tag)
+        found = self.names.node_names.get(tag) or self.node_name(tag)
         if found is None:
-            uri = names.split(tag)[0]
-            qname = names.uri_qname(tag)
-            if qname is None:
-                found = (self.qname(el, tag, scope_el), uri)
-            else:
-                found = names.node_names[tag] = (qname, uri)
+            found = (self.qname(el, tag, scope_el), self.names.split(tag)[0])
         node = Node.__new__(Node)
         _SET_DICT(
             node,
@@ -880,7 +888,7 @@ class _Reader:
                 "line": el.sourceline,
             },
         )
-        _SET_FIELDS_SET(node, _NODE_FIELDS)
+        _SET_FIELDS_SET(node, NODE_FIELDS)
         _SET_EXTRA(node, None)
         _SET_PRIVATE(node, None)
         return node

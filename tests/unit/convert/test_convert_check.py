@@ -259,6 +259,101 @@ def test_a_node_in_another_namespace_than_its_prefix_is_refused() -> None:
     assert ovfkit.loads(ovfkit.dumps(fixed)) is not None
 
 
+# -- elements written alike are checked once, and every one is still counted and walked -------------
+
+_VMW = "http://www.vmware.com/schema/ovf"
+
+
+def _alike(count: int) -> bytes:
+    """``count`` Items laid out alike: typed leaves, a leaf list, and a vendor node each."""
+    items = "".join(
+        f"<Item><rasd:Connection>a</rasd:Connection><rasd:Connection>b</rasd:Connection>"
+        f"<rasd:InstanceID>{n}</rasd:InstanceID><rasd:ResourceType>10</rasd:ResourceType>"
+        f'<vmw:Config ovf:required="false" vmw:key="k{n}" vmw:value="v"/></Item>'
+        for n in range(count)
+    )
+    head = _HEAD.replace(">", f' xmlns:vmw="{_VMW}">', 1)
+    return (
+        head
+        + "<VirtualSystem ovf:id='vm'><Info>i</Info><VirtualHardwareSection><Info>h</Info>"
+        + items
+        + "</VirtualHardwareSection></VirtualSystem></Envelope>"
+    ).encode()
+
+
+def _hardware(model: Envelope) -> VirtualHardwareSection:
+    section = model.virtual_systems()[0].sections[0]
+    assert isinstance(section, VirtualHardwareSection)
+    return section
+
+
+def test_items_written_alike_are_counted_each() -> None:
+    data = _alike(40)
+    _check_counts_of(ovfkit.loads(data), data)
+    _agrees_at_the_edges(data)
+
+
+def _check_counts_of(model: Envelope, data: bytes) -> None:
+    elements, nodes = xml_counts(data)
+    bound = _walk(model, ovfkit.Limits(), "x", False, exact=False)
+    exact = _walk(model, ovfkit.Limits(), "x", False, exact=True)
+    assert bound.elements >= elements and bound.nodes >= nodes
+    assert (exact.elements, exact.nodes) == (elements, nodes)
+
+
+def test_the_vendor_node_of_a_later_item_written_alike_is_checked() -> None:
+    model = ovfkit.loads(_alike(20))
+    _hardware(model).items[15].extensions[0].name = "u:Config"  # type: ignore[union-attr]
+    with pytest.raises(OvfJsonError, match="prefix 'u'") as caught:
+        check_writable(model)
+    assert caught.value.path == "$.document.content.sections[0].items[15].extensions[0].name"
+
+
+def test_a_later_item_laid_out_otherwise_is_checked() -> None:
+    model = ovfkit.loads(_alike(20))
+    info = _hardware(model).items[12].xml
+    assert info is not None
+    info.children = ("rasd:Connection", "rasd:Connection", "rasd:InstanceID", "u:ResourceType", "*")
+    with pytest.raises(OvfJsonError, match="prefix 'u'") as caught:
+        check_writable(model)
+    assert caught.value.path == "$.document.content.sections[0].items[12].xml.children[3]"
+
+
+def test_a_child_name_written_many_times_is_reported_where_it_first_is() -> None:
+    model = ovfkit.loads(_alike(20))
+    info = _hardware(model).xml
+    assert info is not None
+    children = list(info.children)
+    children[5] = children[9] = "u:Item"
+    info.children = tuple(children)
+    with pytest.raises(OvfJsonError, match="prefix 'u'") as caught:
+        check_writable(model)
+    assert caught.value.path == "$.document.content.sections[0].xml.children[5]"
+
+
+def _vendor_nodes(*nodes: Node) -> Envelope:
+    return Envelope(
+        extensions=[Node(name="x:p", namespace="urn:x", ns=[("x", "urn:x")], children=list(nodes))]
+    )
+
+
+def test_nodes_written_alike_share_a_check_of_their_name_namespace_and_attributes() -> None:
+    alike = [Node(name="x:n", namespace="urn:x", attributes=[("x:a", str(n))]) for n in range(3)]
+    check_writable(_vendor_nodes(*alike))
+    other_namespace = Node(name="x:n", namespace="urn:other", attributes=[("x:a", "3")])
+    with pytest.raises(OvfJsonError) as caught:
+        check_writable(_vendor_nodes(*alike, other_namespace))
+    assert caught.value.path == "$.document.extensions[0].children[3].namespace"
+    twice = Node(name="x:n", namespace="urn:x", attributes=[("x:a", "3"), ("x:a", "4")])
+    with pytest.raises(OvfJsonError, match="written twice") as caught:
+        check_writable(_vendor_nodes(*alike, twice))
+    assert caught.value.path == "$.document.extensions[0].children[3].attributes[1][0]"
+    undeclared = Node(name="x:n", namespace="urn:x", attributes=[("y:a", "3")])
+    with pytest.raises(OvfJsonError, match="prefix 'y'") as caught:
+        check_writable(_vendor_nodes(*alike, undeclared))
+    assert caught.value.path == "$.document.extensions[0].children[3].attributes[0][0]"
+
+
 # -- the character scan -------------------------------------------------------------------------------
 
 

@@ -213,3 +213,39 @@ def test_layouts_beyond_the_size_limit_are_read_in_general(monkeypatch: pytest.M
     _assert_same_model(data, monkeypatch)
     (names,) = reader._NAMES.values()
     assert not names.layout_readers.get(id(binding_of(Item)))
+
+
+@pytest.mark.parametrize(
+    "node",
+    [
+        '<vmw:Config ovf:required="false" vmw:key="k" vmw:value="v"/>',
+        "<vmw:Config>t<x/>u</vmw:Config>",
+        "<x>y</x>",
+    ],
+)
+def test_untyped_children_read_in_place_are_the_same_nodes(
+    node: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An untyped child without children is read by the compiled reader itself; with children, or
+    without a namespace, by ``read_other``: the nodes are the same either way."""
+    item = (
+        "<Item><rasd:ElementName>disk</rasd:ElementName>"
+        f"<rasd:InstanceID>1</rasd:InstanceID>{node}<rasd:ResourceType>17</rasd:ResourceType></Item>"
+    )
+    _assert_same_model(_items(4, item), monkeypatch)
+
+
+def test_the_depth_limit_holds_for_children_of_compiled_layouts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the Item's children just below the limit, the compiled reader hands over and the
+    general reader refuses the document as it would without compiled layouts."""
+    item = "<Item><rasd:InstanceID>1</rasd:InstanceID><vmw:Config/></Item>"
+    data = _items(3, item)
+    limits = ovfkit.Limits(max_depth=4)  # Envelope 0, VirtualSystem 1, section 2, Item 3, Config 4
+    monkeypatch.setattr(reader, "_COMPILE_AFTER", 1)
+    with pytest.raises(ovfkit.OvfSecurityError, match="deeper than the limit of 4") as compiled:
+        ovfkit.loads(data, limits=limits)
+    reader._NAMES.clear()
+    monkeypatch.setattr(reader, "_COMPILE_AFTER", 10**9)
+    with pytest.raises(ovfkit.OvfSecurityError) as general:
+        ovfkit.loads(data, limits=limits)
+    assert str(compiled.value) == str(general.value)
