@@ -48,7 +48,7 @@ def _node_lines(index: int) -> list[str]:
         "    else:",
         f"        {items} = {child}.items()",
         f"        {text} = {child}.text",
-        f"        {node} = NODE_NEW(NODE)",
+        f"        {node} = new(NODE)",
         f"        set_dict({node}, {{'kind': 'element', 'name': N{index}, 'namespace': U{index}, 'ns': [],"
         f" 'attributes': {attributes} if {items} else [], 'children': [],"
         f" 'gaps': [{text}] if {text} else [], 'line': {child}.sourceline}})",
@@ -86,6 +86,7 @@ def compile_layout(
         "CHILDREN": children,
         "XmlInfo": XmlInfo,
         "CLS": binding.cls,
+        "new": object.__new__,
         "set_dict": _SET_DICT,
         "set_fields": _SET_FIELDS_SET,
         "set_extra": _SET_EXTRA,
@@ -159,7 +160,7 @@ def compile_layout(
         # read_other would refuse a node below the depth limit: the general reader says so
         head.append("    if depth + 1 >= r.max_depth:")
         head.append("        return None")
-        names.update(NODE_NEW=Node.__new__, NODE=Node, NODE_FIELDS=NODE_FIELDS)
+        names.update(NODE=Node, NODE_FIELDS=NODE_FIELDS)
     body = head + lines
     body.append("    data = TEMPLATE.copy()")
     # Lists first, as the general reader has them: a list attribute (ovf:configuration) fills its own.
@@ -194,7 +195,7 @@ def compile_layout(
         body.append("    gaps = (text,) if text else ()")
     body.extend(
         [
-            "    info = XmlInfo.__new__(XmlInfo)",
+            "    info = new(XmlInfo)",
             "    set_dict(info, {'name': qname or r.qname(el, el.tag, scope_el), 'ns': (),"
             " 'attrs': tuple(attr_names), 'children': CHILDREN, 'gaps': gaps, 'lexical': lexical,"
             " 'leaf_attrs': {}, 'line': el.sourceline})",
@@ -208,7 +209,7 @@ def compile_layout(
             "        fields.add('extensions')",
             "    if attributes:",
             "        fields.add('attributes')",
-            "    obj = CLS.__new__(CLS)",
+            "    obj = new(CLS)",
             "    set_dict(obj, data)",
             "    set_fields(obj, fields)",
             "    set_extra(obj, None)",

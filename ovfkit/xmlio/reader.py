@@ -42,16 +42,18 @@ _SET_DICT: Any = BaseModel.__dict__["__dict__"].__set__
 _SET_FIELDS_SET: Any = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _SET_EXTRA: Any = BaseModel.__dict__["__pydantic_extra__"].__set__
 _SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
+#: What ``Model.__new__`` is for a pydantic model (it defines none), without the lookup through the class.
+_NEW: Any = object.__new__
 
 
 def _make_comment(text: str) -> Comment:
-    obj = Comment.__new__(Comment)
+    obj: Comment = _NEW(Comment)
     _set_dict(obj, {"kind": "comment", "text": text}, {"text"})
     return obj
 
 
 def _make_pi(target: str, text: str) -> ProcessingInstruction:
-    obj = ProcessingInstruction.__new__(ProcessingInstruction)
+    obj: ProcessingInstruction = _NEW(ProcessingInstruction)
     _set_dict(obj, {"kind": "pi", "target": target, "text": text}, {"target", "text"})
     return obj
 
@@ -759,7 +761,7 @@ class _Reader:
         children_t = tuple(children)
         children_t = layouts.setdefault(children_t, children_t)
         gaps_t = tuple(gaps)
-        info = XmlInfo.__new__(XmlInfo)
+        info = _NEW(XmlInfo)
         _SET_DICT(
             info,
             {
@@ -784,7 +786,7 @@ class _Reader:
             fields_set.add("extensions")
         if attributes:
             fields_set.add("attributes")
-        obj = cls.__new__(cls)
+        obj = _NEW(cls)
         _SET_DICT(obj, data)
         _SET_FIELDS_SET(obj, fields_set)
         _SET_EXTRA(obj, None)
@@ -874,7 +876,7 @@ class _Reader:
         found = self.names.node_names.get(tag) or self.node_name(tag)
         if found is None:
             found = (self.qname(el, tag, scope_el), self.names.split(tag)[0])
-        node = Node.__new__(Node)
+        node = _NEW(Node)
         _SET_DICT(
             node,
             {
@@ -1048,7 +1050,7 @@ def _document(parsed: Parsed) -> Document:
     newline = "\n"
     if "\r" in text and text.count("\r\n") == text.count("\n"):
         newline = "\r\n"
-    document = Document.__new__(Document)
+    document: Document = _NEW(Document)
     values: dict[str, Any] = {
         "bom": parsed.bom,
         "declaration": parsed.declaration,
