@@ -588,7 +588,7 @@ class _Reader:
         """Read a typed element and everything below it into its model (``qname``: its name, if known)."""
         if depth >= self.max_depth:
             self.enter(el, depth)
-        if depth and self.compiled and len(el) <= MAX_CHILDREN:
+        if depth and self.compiled and binding.text is None and len(el) <= MAX_CHILDREN:
             kids = el[:]
             layout = tuple(map(TAG_OF, kids))
             by_layout = self.names.layout_readers.setdefault(id(binding), {})
