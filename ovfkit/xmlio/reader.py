@@ -65,9 +65,11 @@ _POLY = object()  # a tag whose class depends on its xsi:type
 _UNKNOWN = object()  # a tag not yet looked up
 _NODE = object()  # a child read as an untyped node, whatever its content
 _GENERAL = object()  # a layout read by the general reader
-#: A child layout is compiled on this sighting; at most this many are compiled per name context.
+#: A child layout is compiled on this sighting; at most this many are compiled per name context;
+#: only documents of at least this many characters are read with compiled layouts.
 _COMPILE_AFTER = 32
 _MAX_COMPILED = 256
+_COMPILE_MIN_CHARS = 100_000
 #: Every field of an XmlInfo counts as set; one shared set, never grown (it holds them all).
 _INFO_FIELDS = set(XmlInfo.model_fields)
 
@@ -386,8 +388,11 @@ class _Reader:
         self.names = _names_for(self.families, self.decls.get(root, []), nested, ambiguous_uris)
         self.leaf_decls = nested
         self.nested = nested or bool(self.decls)
-        # Compiled layouts read without text limits, nested declarations or attribute spellings.
-        self.compiled = not (self.check_text or nested or self.written_attrs is not None)
+        # Compiled layouts pay off in large documents (a small one reads faster without their
+        # dispatch); they read without text limits, nested declarations or attribute spellings.
+        self.compiled = len(text) >= _COMPILE_MIN_CHARS and not (
+            self.check_text or nested or self.written_attrs is not None
+        )
 
     def root_kind(self, root: Any) -> type[OvfModel]:
         tag = root.tag

@@ -24,8 +24,10 @@ EPASD = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_EthernetPortAlloc
 
 
 @pytest.fixture(autouse=True)
-def _fresh_names() -> Iterator[None]:
-    """Each test starts and ends with empty shared name caches (compiled layouts live there)."""
+def _fresh_names(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts and ends with empty shared name caches (compiled layouts live there), and
+    reads documents of any size with compiled layouts."""
+    monkeypatch.setattr(reader, "_COMPILE_MIN_CHARS", 0)
     reader._NAMES.clear()
     yield
     reader._NAMES.clear()
@@ -119,7 +121,22 @@ def test_generated_benchmark_file_reads_the_same_compiled(monkeypatch: pytest.Mo
 @given(descriptor_documents())
 def test_generated_documents_read_the_same_compiled(data: bytes) -> None:
     with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(reader, "_COMPILE_MIN_CHARS", 0)
         _assert_same_model(data, monkeypatch)
+
+
+def test_small_documents_are_read_without_compiled_layouts() -> None:
+    """Below ``_COMPILE_MIN_CHARS`` the dispatch costs more than compiled layouts save."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(reader, "_COMPILE_MIN_CHARS", 100_000)
+        monkeypatch.setattr(reader, "_COMPILE_AFTER", 1)
+        small = _items(50, PLAIN_ITEM)
+        assert len(small) < 100_000
+        ovfkit.loads(small)
+        assert _compiled_count() == 0
+        large = _items(100_000 // len(PLAIN_ITEM) + 1, PLAIN_ITEM)
+        ovfkit.loads(large)
+        assert _compiled_count() > 0
 
 
 @pytest.mark.parametrize(
