@@ -695,7 +695,7 @@ class _Reader:
                         data[name].append(built)
                     else:
                         data[name] = built
-                    children_append(built.xml.name)
+                    children_append(child_qname)
                     tail = child.tail
                     if check_text and tail is not None and len(tail) > max_text:
                         raise self.too_long(child)
