@@ -1,7 +1,8 @@
 """Run the core benchmarks: ``python -m bench [--items N] [--repeats N]``.
 
 Load and dump of a generated descriptor and of the 11 KB oVirt seed, as ratios to
-``lxml.etree.fromstring`` of the same bytes in the same process, plus cold-start times of the CLI.
+``lxml.etree.fromstring`` of the same bytes in the same process, cold-start times of the CLI, and the
+memory of a load against the lxml tree (``bench.memory``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import ovfkit
 from bench.common import measure, raw_parse
 from bench.generate import descriptor
+from bench.memory import report as memory_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CANDIDATES = (
@@ -92,6 +94,8 @@ def main() -> None:
     print(f"{'cold start: ovfkit --version':<42} {cold_start(['--version']) * 1000:9.1f} ms  (budget 150 ms)")
     if seed is not None:
         print(f"{'cold start: ovfkit show (seed)':<42} {cold_start(['show', str(seed)]) * 1000:9.1f} ms")
+    for line in memory_report(args.items, args.disks):
+        print(line)
 
 
 if __name__ == "__main__":
