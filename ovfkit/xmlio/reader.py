@@ -66,8 +66,7 @@ _UNKNOWN = object()  # a tag not yet looked up
 _NODE = object()  # a child read as an untyped node, whatever its content
 _GENERAL = object()  # a layout read by the general reader
 #: A child layout is compiled on this sighting; at most this many (about 4 KB each) are compiled per
-#: name context;
-#: only documents of at least this many characters are read with compiled layouts.
+#: name context; only documents of at least this many characters are read with compiled layouts.
 _COMPILE_AFTER = 32
 _MAX_COMPILED = 64
 _COMPILE_MIN_CHARS = 100_000
