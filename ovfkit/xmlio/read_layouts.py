@@ -5,8 +5,9 @@ Files with no children at all. For a model class and one such sequence of child 
 generates a straight-line reader (Python source compiled once per namespace context) that builds
 exactly the model the general reader in ``reader.py`` builds, with the per-child decisions taken at
 compile time. It serves only what it can read without surprises: it returns None, before reading
-any nested model, when a leaf turns out to have children or attributes, or a list entry cannot be
-typed; the general reader then reads the element.
+any nested model, when a leaf turns out to have children or attributes, a list entry cannot be
+typed, or a text is longer than the limit; the general reader then reads the element (and says
+what is wrong, in document order).
 """
 
 from __future__ import annotations
@@ -39,11 +40,12 @@ _SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _node_lines(index: int) -> list[str]:
-    """Source reading child ``index``, an untyped element: in place when it has no children."""
+    """Source reading child ``index``, an untyped element: in place when it has no children (and no
+    text limit is checked)."""
     child, node, items, text = f"c{index}", f"n{index}", f"a{index}", f"t{index}"
     attributes = f"list(zip(r.attr_qnames({child}, {items}, scope_at), [v for _, v in {items}]))"
     return [
-        f"    if len({child}):",
+        f"    if len({child}) or r.check_text:",
         f"        {node} = r.read_other({child}, scope_el, scope_at, depth + 1)",
         "    else:",
         f"        {items} = {child}.items()",
@@ -162,6 +164,14 @@ def compile_layout(
         head.append("        return None")
         names.update(NODE=Node, NODE_FIELDS=NODE_FIELDS)
     body = head + lines
+    # A text over ``max_text`` (checked only in documents longer than it): the general reader says
+    # which one, in document order.
+    lengths = ["len(el.text or '')"] + [f"len(v{index})" for index in leaves]
+    lengths += [f"len(c{index}.tail or '')" for index in range(count)]
+    body.append("    if r.check_text:")
+    body.append("        limit = r.max_text")
+    body.append(f"        if {' or '.join(f'{length} > limit' for length in lengths)}:")
+    body.append("            return None")
     body.append("    data = TEMPLATE.copy()")
     # Lists first, as the general reader has them: a list attribute (ovf:configuration) fills its own.
     for name, values in lists.items():

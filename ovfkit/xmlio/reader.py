@@ -389,10 +389,8 @@ class _Reader:
         self.leaf_decls = nested
         self.nested = nested or bool(self.decls)
         # Compiled layouts pay off in large documents (a small one reads faster without their
-        # dispatch); they read without text limits, nested declarations or attribute spellings.
-        self.compiled = len(text) >= _COMPILE_MIN_CHARS and not (
-            self.check_text or nested or self.written_attrs is not None
-        )
+        # dispatch); they read without nested declarations or attribute spellings.
+        self.compiled = len(text) >= _COMPILE_MIN_CHARS and not (nested or self.written_attrs is not None)
 
     def root_kind(self, root: Any) -> type[OvfModel]:
         tag = root.tag

@@ -33,11 +33,13 @@ def _fresh_names(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     reader._NAMES.clear()
 
 
-def _read(data: bytes, monkeypatch: pytest.MonkeyPatch, *, compile_after: int) -> Any:
+def _read(
+    data: bytes, monkeypatch: pytest.MonkeyPatch, *, compile_after: int, limits: ovfkit.Limits | None = None
+) -> Any:
     """Load ``data`` with fresh caches, compiling layouts on their ``compile_after``-th sighting."""
     reader._NAMES.clear()
     monkeypatch.setattr(reader, "_COMPILE_AFTER", compile_after)
-    return ovfkit.loads(data)
+    return ovfkit.loads(data, limits=limits or ovfkit.Limits())
 
 
 def _difference(general: Any, compiled: Any, path: str = "model") -> str | None:
@@ -68,15 +70,17 @@ def _difference(general: Any, compiled: Any, path: str = "model") -> str | None:
     return None if general == compiled else f"{path}: {general!r} != {compiled!r}"
 
 
-def _assert_same_model(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+def _assert_same_model(
+    data: bytes, monkeypatch: pytest.MonkeyPatch, limits: ovfkit.Limits | None = None
+) -> None:
     try:
-        general = _read(data, monkeypatch, compile_after=10**9)
+        general = _read(data, monkeypatch, compile_after=10**9, limits=limits)
     except ovfkit.OvfError as error:
         with pytest.raises(type(error)) as raised:
-            _read(data, monkeypatch, compile_after=1)
+            _read(data, monkeypatch, compile_after=1, limits=limits)
         assert str(raised.value) == str(error)
         return
-    compiled = _read(data, monkeypatch, compile_after=1)
+    compiled = _read(data, monkeypatch, compile_after=1, limits=limits)
     assert _difference(general, compiled) is None
     assert ovfkit.dumps(compiled) == ovfkit.dumps(general)
 
@@ -266,3 +270,24 @@ def test_the_depth_limit_holds_for_children_of_compiled_layouts(monkeypatch: pyt
     with pytest.raises(ovfkit.OvfSecurityError) as general:
         ovfkit.loads(data, limits=limits)
     assert str(compiled.value) == str(general.value)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        PLAIN_ITEM,
+        "<Item><rasd:ElementName>a long name</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID></Item>",
+        "<Item>\n            <rasd:InstanceID>1</rasd:InstanceID></Item>",
+        '<Item><rasd:InstanceID>1</rasd:InstanceID><vmw:Config vmw:value="a long value"/></Item>',
+        "<Item><rasd:InstanceID>1</rasd:InstanceID><vmw:Config>a long text</vmw:Config></Item>",
+        '<Item ovf:configuration="a long list"><rasd:InstanceID>1</rasd:InstanceID></Item>',
+    ],
+)
+def test_text_limits_hold_the_same_under_compiled_layouts(item: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``max_text`` below the document's length, every text, tail and attribute value is
+    checked: an over-long one is refused with the same message (the same element) either way."""
+    _assert_same_model(_items(3, PLAIN_ITEM) + b"", monkeypatch, ovfkit.Limits(max_text=8))
+    data = _items(3, PLAIN_ITEM)
+    data = data.replace(b"</VirtualHardwareSection>", item.encode() * 2 + b"</VirtualHardwareSection>")
+    _assert_same_model(data, monkeypatch, ovfkit.Limits(max_text=8))
+    _assert_same_model(data, monkeypatch, ovfkit.Limits(max_text=20))
