@@ -15,9 +15,11 @@ from tests.fuzz import oracles  # noqa: E402
 
 
 def load_target(data: bytes) -> None:
-    """``loads`` on bytes, str and file object; round trip; JSON form; diff with itself."""
+    """``loads`` on bytes, str and file object; round trip; compiled layouts against the general
+    reader; JSON form; diff with itself."""
     model = oracles.check_load(data)
     oracles.check_load_entry_points(data)
+    oracles.check_compiled_layouts(data)
     if model is not None:
         oracles.check_json(model)
         oracles.check_diff(None, model)

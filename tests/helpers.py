@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
 
@@ -47,3 +49,31 @@ def changed_elements(before: bytes, after: bytes) -> list[str]:
         if (a.tag, a.text, a.tail, dict(a.attrib)) != (b.tag, b.text, b.tail, dict(b.attrib)):
             changed.append(a.tag if isinstance(a.tag, str) else "comment")
     return changed
+
+
+def model_difference(first: Any, second: Any, path: str = "model") -> str | None:
+    """Where two read models differ, comparing field values, key order and fields set; else None."""
+    if type(first) is not type(second):
+        return f"{path}: {type(first).__name__} != {type(second).__name__}"
+    if hasattr(first, "__pydantic_fields_set__"):
+        if first.__pydantic_fields_set__ != second.__pydantic_fields_set__:
+            difference = first.__pydantic_fields_set__ ^ second.__pydantic_fields_set__
+            return f"{path}: fields set differ in {difference}"
+        return model_difference(first.__dict__, second.__dict__, path)
+    if isinstance(first, dict):
+        if list(first) != list(second):
+            return f"{path}: keys {list(first)} != {list(second)}"
+        for key in first:
+            found = model_difference(first[key], second[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(first, (list, tuple)):
+        if len(first) != len(second):
+            return f"{path}: {len(first)} entries != {len(second)}"
+        for index, (left, right) in enumerate(zip(first, second, strict=True)):
+            found = model_difference(left, right, f"{path}[{index}]")
+            if found:
+                return found
+        return None
+    return None if first == second else f"{path}: {first!r} != {second!r}"

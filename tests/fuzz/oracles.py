@@ -17,7 +17,7 @@ from lxml import etree
 
 import ovfkit
 from ovfkit.errors import OvfError
-from tests.helpers import assert_same_document, element_names, parse_text
+from tests.helpers import assert_same_document, element_names, model_difference, parse_text
 
 #: The longest message an exception or a diagnostic may carry (a few hundred characters of quoted
 #: input plus the file name, position, element path and the explanation).
@@ -136,6 +136,34 @@ def check_load(data: bytes) -> Any:
     if model is not None:
         check_round_trip(data, model)
     return model
+
+
+def check_compiled_layouts(data: bytes) -> None:
+    """The reader's compiled layouts, forced on for every layout of every size, read what the
+    general reader reads: the same model (values, fields set, layout) or the same error."""
+    from ovfkit.xmlio import reader
+
+    saved = (reader._COMPILE_AFTER, reader._COMPILE_MIN_CHARS)
+
+    def read(compile_after: int) -> tuple[Any, OvfError | None]:
+        reader._NAMES.clear()
+        reader._COMPILE_AFTER, reader._COMPILE_MIN_CHARS = compile_after, 0
+        try:
+            return ovfkit.loads(data), None
+        except OvfError as exc:
+            return None, exc
+
+    try:
+        general, error = read(10**9)
+        compiled, compiled_error = read(1)
+    finally:
+        reader._COMPILE_AFTER, reader._COMPILE_MIN_CHARS = saved
+        reader._NAMES.clear()
+    if (type(error), str(error)) != (type(compiled_error), str(compiled_error)):
+        raise OracleViolationError(f"compiled layouts: {compiled_error!r} where the reader says {error!r}")
+    difference = model_difference(general, compiled)
+    if difference is not None:
+        raise OracleViolationError(f"compiled layouts read another model: {difference[:300]}")
 
 
 def check_load_entry_points(data: bytes) -> None:

@@ -60,6 +60,7 @@ def test_loading_mutants_raises_only_ovf_errors_and_round_trips(source: str) -> 
         _, data = pair
         oracles.check_load(data)
         oracles.check_load_entry_points(data)
+        oracles.check_compiled_layouts(data)
 
     check()
 

@@ -15,6 +15,7 @@ from ovfkit.model.binding import binding_of
 from ovfkit.testing import descriptor_documents
 from ovfkit.xmlio import read_layouts, reader
 from tests.conftest import FIXTURES, corpus_documents, corpus_id, needs_corpus
+from tests.helpers import model_difference as _difference
 from tests.property.profiles import COMMON, examples
 
 OVF1 = "http://schemas.dmtf.org/ovf/envelope/1"
@@ -40,34 +41,6 @@ def _read(
     reader._NAMES.clear()
     monkeypatch.setattr(reader, "_COMPILE_AFTER", compile_after)
     return ovfkit.loads(data, limits=limits or ovfkit.Limits())
-
-
-def _difference(general: Any, compiled: Any, path: str = "model") -> str | None:
-    """Where two read models differ, comparing field values, key order and fields set; else None."""
-    if type(general) is not type(compiled):
-        return f"{path}: {type(general).__name__} != {type(compiled).__name__}"
-    if hasattr(general, "__pydantic_fields_set__"):
-        if general.__pydantic_fields_set__ != compiled.__pydantic_fields_set__:
-            difference = general.__pydantic_fields_set__ ^ compiled.__pydantic_fields_set__
-            return f"{path}: fields set differ in {difference}"
-        return _difference(general.__dict__, compiled.__dict__, path)
-    if isinstance(general, dict):
-        if list(general) != list(compiled):
-            return f"{path}: keys {list(general)} != {list(compiled)}"
-        for key in general:
-            found = _difference(general[key], compiled[key], f"{path}.{key}")
-            if found:
-                return found
-        return None
-    if isinstance(general, (list, tuple)):
-        if len(general) != len(compiled):
-            return f"{path}: {len(general)} entries != {len(compiled)}"
-        for index, (left, right) in enumerate(zip(general, compiled, strict=True)):
-            found = _difference(left, right, f"{path}[{index}]")
-            if found:
-                return found
-        return None
-    return None if general == compiled else f"{path}: {general!r} != {compiled!r}"
 
 
 def _assert_same_model(
