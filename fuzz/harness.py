@@ -29,6 +29,7 @@ _MODULES = (
     "ovfkit.model",
     "ovfkit.xmlio.safe",
     "ovfkit.xmlio.reader",
+    "ovfkit.xmlio.read_layouts",
     "ovfkit.xmlio.writer",
     "ovfkit.xmlio.write_children",
     "ovfkit.xmlio.write_fast",

@@ -25,6 +25,11 @@ def load_target(data: bytes) -> None:
         oracles.check_diff(None, model)
 
 
+def layouts_target(data: bytes) -> None:
+    """The reader with every layout compiled against the general reader: same model or same error."""
+    oracles.check_compiled_layouts(data)
+
+
 def validate_target(data: bytes) -> None:
     """``validate`` on the bytes (unreadable input must be a finding, not an exception)."""
     oracles.check_validate(data)
@@ -54,6 +59,7 @@ def ova_target(data: bytes) -> None:
 
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "load": load_target,
+    "layouts": layouts_target,
     "validate": validate_target,
     "json": json_target,
     "ova": ova_target,
