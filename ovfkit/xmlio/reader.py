@@ -672,9 +672,10 @@ class _Reader:
                 name, is_list, _, child_qname, child_binding, by_layout = leaf
                 if is_list or data[name] is None:
                     child_qname = child_qname or self.qname(child, child.tag, scope_el)
-                    built = None
                     if compiled and len(child) <= MAX_CHILDREN:
-                        # read_typed's dispatch, inline: one call less per child
+                        # read_typed's dispatch, inline: one call less per child (``compiled``
+                        # holds only above the depth limit, which read_typed would check)
+                        built = None
                         kids = child[:]
                         layout = tuple(map(TAG_OF, kids))
                         layout_reader = by_layout.get(layout)
@@ -684,8 +685,12 @@ class _Reader:
                             built = layout_reader(
                                 self, child, kids, scope_el, scope_at, depth + 1, child_qname
                             )
-                    if built is None:
-                        built = self.read_general(
+                        if built is None:
+                            built = self.read_general(
+                                child, child_binding, scope_el, scope_at, depth + 1, child_qname
+                            )
+                    else:
+                        built = self.read_typed(
                             child, child_binding, scope_el, scope_at, depth + 1, child_qname
                         )
                     assigned_append(name)

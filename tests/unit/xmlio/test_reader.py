@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import ovfkit
 from ovfkit.model import File, References, VirtualHardwareSection
 from ovfkit.xmlio import reader
@@ -63,3 +65,16 @@ def test_long_whitespace_runs_after_the_root_are_kept() -> None:
     for epilog in (" \n" * 5000, "\n<!--a-->" + "\t" * 9000 + "<?p x?>" + " " * 4096, "\n" * 4095):
         data = (root + epilog).encode()
         assert ovfkit.dumps(ovfkit.loads(data)) == data
+
+
+def test_the_depth_limit_holds_for_the_last_level_of_typed_children() -> None:
+    """A typed child one level below the limit is refused, as every element there is."""
+    data = f'<Envelope xmlns="{OVF1}"><VirtualSystem><Info>i</Info></VirtualSystem></Envelope>'.encode()
+    with pytest.raises(ovfkit.OvfSecurityError, match="deeper than the limit of 2"):
+        ovfkit.loads(data, limits=ovfkit.Limits(max_depth=2))
+    assert ovfkit.dumps(ovfkit.loads(data, limits=ovfkit.Limits(max_depth=3))) == data
+    nested = f'<Envelope xmlns="{OVF1}">' + "<VirtualSystemCollection>" * 10
+    nested += "</VirtualSystemCollection>" * 10 + "</Envelope>"
+    with pytest.raises(ovfkit.OvfSecurityError, match="deeper than the limit of 10"):
+        ovfkit.loads(nested.encode(), limits=ovfkit.Limits(max_depth=10))
+    ovfkit.loads(nested.encode(), limits=ovfkit.Limits(max_depth=11))
