@@ -65,10 +65,12 @@ _POLY = object()  # a tag whose class depends on its xsi:type
 _UNKNOWN = object()  # a tag not yet looked up
 _NODE = object()  # a child read as an untyped node, whatever its content
 _GENERAL = object()  # a layout read by the general reader
-#: A child layout is compiled on this sighting; at most this many (about 4 KB each) are compiled per
-#: name context; only documents of at least this many characters are read with compiled layouts.
+#: A child layout is compiled on this sighting; at most this many are compiled per name context,
+#: with at most this many children in all contexts together (compiled code takes about 1 KB per
+#: child); only documents of at least this many characters are read with compiled layouts.
 _COMPILE_AFTER = 32
 _MAX_COMPILED = 64
+_MAX_COMPILED_CHILDREN = 2048
 _COMPILE_MIN_CHARS = 100_000
 #: Every field of an XmlInfo counts as set; one shared set, never grown (it holds them all).
 _INFO_FIELDS = set(XmlInfo.model_fields)
@@ -117,6 +119,9 @@ class _Names:
         self.layout_readers: dict[int, dict[tuple[Any, ...], Any]] = {}
         self.layout_counts: dict[tuple[int, tuple[Any, ...]], int] = {}
         self.compiled = 0
+        self.compiled_children = 0
+        #: One string per tag for the layouts kept here.
+        self.interned: dict[str, str] = {}
         self.shapes: dict[int, tuple[dict[str, Any], tuple[str, ...]]] = {}
         self.layouts: dict[tuple[str, ...], tuple[str, ...]] = {}
         #: An untyped element's (qualified name, namespace URI) by tag, when its URI tells its prefix.
@@ -127,7 +132,7 @@ class _Names:
         prefixed = sum(len(by) for by in self.prefixed.values())
         attr_specs = sum(len(by) for by in self.attr_specs.values())
         cached = len(self.tags) + len(self.layouts) + len(self.attr_qnames) + len(self.node_names)
-        cached += len(self.layout_counts)
+        cached += len(self.layout_counts) + len(self.interned)
         return cached + prefixed + attr_specs
 
     def split(self, tag: str) -> tuple[str | None, str | None, str]:
@@ -256,6 +261,11 @@ _NAMES: dict[tuple[Any, ...], _Names] = {}
 #: Bounds on what is kept across reads: contexts, and tags and layouts per context.
 _MAX_CONTEXTS = 32
 _MAX_NAMES = 20_000
+
+
+def _compiled_children() -> int:
+    """How many children the compiled layouts of all name contexts read together."""
+    return sum(names.compiled_children for names in _NAMES.values())
 
 
 def _names_for(
@@ -497,13 +507,20 @@ class _Reader:
         """The compiled reader of a class and child layout, once the layout is common; else ``_GENERAL``.
 
         Compiling costs about as much as reading a hundred elements, so a layout is compiled on its
-        ``_COMPILE_AFTER``-th sighting (counted across the documents sharing these names), and at
-        most ``_MAX_COMPILED`` layouts per namespace context.
+        ``_COMPILE_AFTER``-th sighting (counted across the documents sharing these names); at most
+        ``_MAX_COMPILED`` layouts per namespace context, and ``_MAX_COMPILED_CHILDREN`` children in
+        all contexts together (compiled code takes about 1 KB per child).
         """
         names = self.names
+        # A kept layout holds one string per distinct tag (lxml makes a new one per element).
+        tags = tuple([names.interned.setdefault(tag, tag) if tag.__class__ is str else tag for tag in tags])
         counted = (id(binding), tags)
         seen = names.layout_counts.get(counted, 0) + 1
-        if seen < _COMPILE_AFTER or names.compiled >= _MAX_COMPILED:
+        if (
+            seen < _COMPILE_AFTER
+            or names.compiled >= _MAX_COMPILED
+            or _compiled_children() + len(tags) > _MAX_COMPILED_CHILDREN
+        ):
             if len(names.layout_counts) < _MAX_NAMES:
                 names.layout_counts[counted] = seen
             return _GENERAL
@@ -521,6 +538,7 @@ class _Reader:
         ]
         compiled = compile_layout(binding, entries, node_names, _NODE, shape[0], shape[1], children)
         names.compiled += 1
+        names.compiled_children += len(tags)
         found: Any = _GENERAL if compiled is None else compiled
         by_layout[tags] = found
         return found

@@ -264,3 +264,15 @@ def test_text_limits_hold_the_same_under_compiled_layouts(item: str, monkeypatch
     data = data.replace(b"</VirtualHardwareSection>", item.encode() * 2 + b"</VirtualHardwareSection>")
     _assert_same_model(data, monkeypatch, ovfkit.Limits(max_text=8))
     _assert_same_model(data, monkeypatch, ovfkit.Limits(max_text=20))
+
+
+def test_compiled_children_are_bounded_across_contexts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiled code takes about 1 KB per child: all contexts together compile at most
+    ``_MAX_COMPILED_CHILDREN`` children."""
+    monkeypatch.setattr(reader, "_COMPILE_AFTER", 1)
+    monkeypatch.setattr(reader, "_MAX_COMPILED_CHILDREN", 10)
+    for prefix in ("rasd", "r"):
+        data = _items(3, PLAIN_ITEM).replace(b"rasd", prefix.encode())
+        assert ovfkit.dumps(ovfkit.loads(data)) == data
+    assert len(reader._NAMES) == 2
+    assert 0 < reader._compiled_children() <= 10
