@@ -1435,6 +1435,9 @@ def _edits_of(located: _Located) -> Iterator[tuple[EditKind, SearchStrategy[Edit
             continue  # an untypeable value: its text is kept as it was, there is nothing to change
         yield change(spec.name, "attributes", path, _other_than(_scalar(spec.codec), current), "set")
     for qname, old in model.attributes.items():
+        prefix, _, local = qname.rpartition(":")
+        if prefix and local == "type":
+            continue  # xsi:type (under whatever prefix) says which class a section is: not an edit of it
         if qname in written:
             values = _other_than(xml_text(), old).map(_with_entry(model.attributes, qname))
             yield change("attributes", "attributes", path, values, f"[{qname!r}] set")
