@@ -129,8 +129,9 @@ class _Names:
 
     def size(self) -> int:
         """How many tags and layouts are cached (to bound the memory kept across reads)."""
-        prefixed = sum(len(by) for by in self.prefixed.values())
-        attr_specs = sum(len(by) for by in self.attr_specs.values())
+        # list() copies the values in one step: another thread reading with these names may add some
+        prefixed = sum(len(by) for by in list(self.prefixed.values()))
+        attr_specs = sum(len(by) for by in list(self.attr_specs.values()))
         cached = len(self.tags) + len(self.layouts) + len(self.attr_qnames) + len(self.node_names)
         cached += len(self.layout_counts) + len(self.interned)
         return cached + prefixed + attr_specs
@@ -265,7 +266,8 @@ _MAX_NAMES = 20_000
 
 def _compiled_children() -> int:
     """How many children the compiled layouts of all name contexts read together."""
-    return sum(names.compiled_children for names in _NAMES.values())
+    # list() copies the values in one step: another thread may add a context meanwhile
+    return sum(names.compiled_children for names in list(_NAMES.values()))
 
 
 def _names_for(
