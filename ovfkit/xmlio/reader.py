@@ -518,13 +518,12 @@ class _Reader:
         tags = tuple([names.interned.setdefault(tag, tag) if tag.__class__ is str else tag for tag in tags])
         counted = (id(binding), tags)
         seen = names.layout_counts.get(counted, 0) + 1
-        if (
-            seen < _COMPILE_AFTER
-            or names.compiled >= _MAX_COMPILED
-            or _compiled_children() + len(tags) > _MAX_COMPILED_CHILDREN
-        ):
+        if seen < _COMPILE_AFTER:
             if len(names.layout_counts) < _MAX_NAMES:
                 names.layout_counts[counted] = seen
+            return _GENERAL
+        if names.compiled >= _MAX_COMPILED or _compiled_children() + len(tags) > _MAX_COMPILED_CHILDREN:
+            by_layout[tags] = _GENERAL  # common, but over the budget: read in general from now on
             return _GENERAL
         leafmap = names.leafmaps.get(id(binding))
         if leafmap is None:

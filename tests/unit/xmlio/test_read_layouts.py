@@ -199,6 +199,14 @@ def test_compiled_layouts_are_bounded_per_context(monkeypatch: pytest.MonkeyPatc
     )
     assert ovfkit.dumps(ovfkit.loads(_items(1, items))) == _items(1, items)
     assert _compiled_count() == 5
+    # layouts common but over the budget are read in general from then on, without recounting
+    (names,) = reader._NAMES.values()
+    by_layout = names.layout_readers[id(binding_of(Item))]
+    assert any(found is reader._GENERAL for found in by_layout.values())
+    counts = dict(names.layout_counts)
+    ovfkit.loads(_items(1, items))
+    assert names.layout_counts == counts
+    assert _compiled_count() == 5
 
 
 def test_layouts_beyond_the_size_limit_are_read_in_general(monkeypatch: pytest.MonkeyPatch) -> None:
