@@ -871,7 +871,7 @@ class _Reader:
             return _make_pi(el.target, el.text or "")
         if depth >= self.max_depth:
             self.enter(el, depth)
-        if self.nested and el in self.decls:
+        if self.leaf_decls and el in self.decls:  # never the root: only nested declarations count
             declared, scope_el, scope_at = self.scoped(el, scope_el, scope_at)
         else:
             declared = []
