@@ -21,7 +21,17 @@ from pydantic import BaseModel
 from ovfkit.model.base import Node, XmlInfo
 from ovfkit.model.binding import ClassBinding
 
-__all__ = ["MAX_CHILDREN", "NODE_FIELDS", "TAG_OF", "LayoutReader", "compile_layout"]
+__all__ = [
+    "MAX_CHILDREN",
+    "NODE_FIELDS",
+    "SET_DICT",
+    "SET_EXTRA",
+    "SET_FIELDS_SET",
+    "SET_PRIVATE",
+    "TAG_OF",
+    "LayoutReader",
+    "compile_layout",
+]
 
 #: Layouts with more children than this are read by the general reader (no source per section).
 MAX_CHILDREN = 64
@@ -33,10 +43,12 @@ LayoutReader = Callable[[Any, Any, list[Any], dict[str, str], dict[str, str], in
 
 #: Every field of a Node counts as set; one shared set, never grown (it holds them all).
 NODE_FIELDS = set(Node.model_fields)
-_SET_DICT: Any = BaseModel.__dict__["__dict__"].__set__
-_SET_FIELDS_SET: Any = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_SET_EXTRA: Any = BaseModel.__dict__["__pydantic_extra__"].__set__
-_SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
+# The slot setters of pydantic's BaseModel, called directly: a model the reader builds gets its field
+# values without validation (the reader typed them), faster than through object.__setattr__.
+SET_DICT: Any = BaseModel.__dict__["__dict__"].__set__
+SET_FIELDS_SET: Any = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+SET_EXTRA: Any = BaseModel.__dict__["__pydantic_extra__"].__set__
+SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _node_lines(index: int) -> list[str]:
@@ -89,10 +101,10 @@ def compile_layout(
         "XmlInfo": XmlInfo,
         "CLS": binding.cls,
         "new": object.__new__,
-        "set_dict": _SET_DICT,
-        "set_fields": _SET_FIELDS_SET,
-        "set_extra": _SET_EXTRA,
-        "set_private": _SET_PRIVATE,
+        "set_dict": SET_DICT,
+        "set_fields": SET_FIELDS_SET,
+        "set_extra": SET_EXTRA,
+        "set_private": SET_PRIVATE,
     }
     count = len(entries)
     leaves: list[int] = []

@@ -11,13 +11,13 @@ without re-validation: the values were typed here.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from lxml import etree
-from pydantic import BaseModel
 
 from ovfkit.errors import OvfParseError, OvfSecurityError, quote
 from ovfkit.model.base import Comment, Node, OvfModel, ProcessingInstruction, XmlInfo, _defaults_of
@@ -25,8 +25,17 @@ from ovfkit.model.binding import ClassBinding, FieldSpec, binding_of
 from ovfkit.model.envelope import CONTENT_CLASSES, SECTION_CLASSES, Document, Envelope
 from ovfkit.model.environment import Environment
 from ovfkit.namespaces import FAMILY_OF, OVF_ENVELOPE_URIS, Ns
-from ovfkit.xmlio.read_layouts import MAX_CHILDREN, NODE_FIELDS, TAG_OF, compile_layout
-from ovfkit.xmlio.safe import Limits, Parsed
+from ovfkit.xmlio.read_layouts import (
+    MAX_CHILDREN,
+    NODE_FIELDS,
+    SET_DICT,
+    SET_EXTRA,
+    SET_FIELDS_SET,
+    SET_PRIVATE,
+    TAG_OF,
+    compile_layout,
+)
+from ovfkit.xmlio.safe import Limits, Parsed, occurs_more_than
 
 __all__ = ["read_tree"]
 
@@ -36,12 +45,6 @@ _COMMENT = etree.Comment
 _PI = etree.ProcessingInstruction
 
 
-# The slot setters of pydantic's BaseModel, called directly: a model built by the reader gets its
-# field values without validation (the reader typed them), faster than through object.__setattr__.
-_SET_DICT: Any = BaseModel.__dict__["__dict__"].__set__
-_SET_FIELDS_SET: Any = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_SET_EXTRA: Any = BaseModel.__dict__["__pydantic_extra__"].__set__
-_SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
 #: What ``Model.__new__`` is for a pydantic model (it defines none), without the lookup through the class.
 _NEW: Any = object.__new__
 
@@ -78,10 +81,10 @@ _INFO_FIELDS = set(XmlInfo.model_fields)
 
 def _set_dict(obj: Any, data: dict[str, Any], fields_set: set[str]) -> None:
     """Give a pydantic model its field values without validation (the reader typed them)."""
-    _SET_DICT(obj, data)
-    _SET_FIELDS_SET(obj, fields_set)
-    _SET_EXTRA(obj, None)
-    _SET_PRIVATE(obj, None)
+    SET_DICT(obj, data)
+    SET_FIELDS_SET(obj, fields_set)
+    SET_EXTRA(obj, None)
+    SET_PRIVATE(obj, None)
 
 
 class _Names:
@@ -112,8 +115,9 @@ class _Names:
         self.prefixed: dict[str | None, dict[str, str]] = {}
         self.attr_qnames: dict[str, str] = {}
         self.lookups: dict[int, dict[str, Any]] = {}
-        self.leafmaps: dict[int, _LeafMap] = {}
-        self.attr_specs: dict[int, _AttrMap] = {}
+        self.leafmaps: dict[int, _Memo] = {}
+        #: Per class: Clark attribute name -> its typed field (None: untyped), made on first sight.
+        self.attr_specs: dict[int, _Memo] = {}
         #: Compiled readers by class and child tags (see ``read_layouts``), how often each layout was
         #: seen before it was compiled, and how many were compiled.
         self.layout_readers: dict[int, dict[tuple[Any, ...], Any]] = {}
@@ -181,7 +185,7 @@ class _Names:
             return _POLY
         return None
 
-    def leafmap(self, binding: ClassBinding) -> _LeafMap:
+    def leafmap(self, binding: ClassBinding) -> _Memo:
         """Per class: tag -> how a child with that tag is read.
 
         A typed leaf's entry is (field, is_list, reader or None, qualified name or None, None, None);
@@ -189,7 +193,7 @@ class _Names:
         compiled readers of that class by child layout); a tag the class never types (and comments
         and PIs) has ``_NODE``; a section or content chosen by its type has None.
         """
-        found = _LeafMap(self, binding)
+        found = _Memo(functools.partial(self.leaf_entry, binding))
         self.leafmaps[id(binding)] = found
         return found
 
@@ -210,6 +214,11 @@ class _Names:
             return (spec.name, spec.is_list, None, self.uri_qname(tag), model_binding, by_layout)
         return (spec.name, spec.is_list, None if codec.exact else codec.read, self.uri_qname(tag), None, None)
 
+    def attr_spec(self, binding: ClassBinding, clark: str) -> FieldSpec | None:
+        """The typed field an attribute (by Clark name) binds to in a class, or None."""
+        _, family, local = self.split(clark)
+        return binding.attrs.get((family, local))
+
     def shape(self, binding: ClassBinding) -> tuple[dict[str, Any], tuple[str, ...]]:
         """A class's field values before reading (in field order), and the lists to create fresh.
 
@@ -228,33 +237,16 @@ class _Names:
         return found
 
 
-class _AttrMap(dict[str, Any]):
-    """A class's typed attribute fields by Clark name (None: untyped), made on first sight."""
+class _Memo(dict[Any, Any]):
+    """Values made by ``make`` on first sight of a key, and kept (a class's entries by tag or name)."""
 
-    def __init__(self, names: _Names, binding: ClassBinding) -> None:
+    def __init__(self, make: Callable[[Any], Any]) -> None:
         super().__init__()
-        self.names = names
-        self.binding = binding
+        self.make = make
 
-    def __missing__(self, clark: str) -> Any:
-        _, family, local = self.names.split(clark)
-        found = self.binding.attrs.get((family, local))
-        self[clark] = found
+    def __missing__(self, key: Any) -> Any:
+        found = self[key] = self.make(key)
         return found
-
-
-class _LeafMap(dict[Any, Any]):
-    """A class's leaf entries by tag, made on first sight of a tag (see ``_Names.leafmap``)."""
-
-    def __init__(self, names: _Names, binding: ClassBinding) -> None:
-        super().__init__()
-        self.names = names
-        self.binding = binding
-
-    def __missing__(self, tag: Any) -> Any:
-        entry = self.names.leaf_entry(self.binding, tag)
-        self[tag] = entry
-        return entry
 
 
 #: Shared name caches by namespace context: (extra families, root declarations, nested, ambiguous).
@@ -373,7 +365,7 @@ class _Reader:
         """Find namespace declarations below the root and decide how prefixes are recovered."""
         text = self.parsed.text
         root_decls = [(p or "", u) for p, u in root.nsmap.items()]
-        if _occurs_more_than(text, "xmlns", len(root_decls)):
+        if occurs_more_than(text, "xmlns", len(root_decls)):
             pending: list[tuple[str, str]] = []
             for event, obj in etree.iterwalk(root, events=("start-ns", "start")):
                 if event == "start-ns":
@@ -573,7 +565,7 @@ class _Reader:
         names = self.names
         attr_specs = names.attr_specs.get(id(binding))
         if attr_specs is None:
-            attr_specs = names.attr_specs[id(binding)] = _AttrMap(names, binding)
+            attr_specs = names.attr_specs[id(binding)] = _Memo(functools.partial(names.attr_spec, binding))
         check_text = self.check_text
         done: set[str] = set()
         attr_names = self.attr_qnames(el, items, scope_at)
@@ -789,7 +781,7 @@ class _Reader:
         children_t = layouts.setdefault(children_t, children_t)
         gaps_t = tuple(gaps)
         info = _NEW(XmlInfo)
-        _SET_DICT(
+        SET_DICT(
             info,
             {
                 "name": qname or self.qname(el, el.tag, scope_el),
@@ -802,9 +794,9 @@ class _Reader:
                 "line": el.sourceline,
             },
         )
-        _SET_FIELDS_SET(info, _INFO_FIELDS)
-        _SET_EXTRA(info, None)
-        _SET_PRIVATE(info, None)
+        SET_FIELDS_SET(info, _INFO_FIELDS)
+        SET_EXTRA(info, None)
+        SET_PRIVATE(info, None)
         data["xml"] = info
         data["extensions"] = extensions
         data["attributes"] = attributes
@@ -814,10 +806,10 @@ class _Reader:
         if attributes:
             fields_set.add("attributes")
         obj = _NEW(cls)
-        _SET_DICT(obj, data)
-        _SET_FIELDS_SET(obj, fields_set)
-        _SET_EXTRA(obj, None)
-        _SET_PRIVATE(obj, None)
+        SET_DICT(obj, data)
+        SET_FIELDS_SET(obj, fields_set)
+        SET_EXTRA(obj, None)
+        SET_PRIVATE(obj, None)
         return obj
 
     def read_child(
@@ -904,7 +896,7 @@ class _Reader:
         if found is None:
             found = (self.qname(el, tag, scope_el), self.names.split(tag)[0])
         node = _NEW(Node)
-        _SET_DICT(
+        SET_DICT(
             node,
             {
                 "kind": "element",
@@ -917,20 +909,10 @@ class _Reader:
                 "line": el.sourceline,
             },
         )
-        _SET_FIELDS_SET(node, NODE_FIELDS)
-        _SET_EXTRA(node, None)
-        _SET_PRIVATE(node, None)
+        SET_FIELDS_SET(node, NODE_FIELDS)
+        SET_EXTRA(node, None)
+        SET_PRIVATE(node, None)
         return node
-
-
-def _occurs_more_than(text: str, needle: str, limit: int) -> bool:
-    """Whether ``needle`` occurs more than ``limit`` times (searching backwards: faster than ``count``)."""
-    end = len(text)
-    for _ in range(limit + 1):
-        end = text.rfind(needle, 0, end)
-        if end < 0:
-            return False
-    return True
 
 
 # Markup in document order: comments, PIs and CDATA (skipped), end tags, and start tags with

@@ -14,13 +14,21 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
-from typing import IO, Any, Union
+from typing import IO, Any, AnyStr, Union
 
 from lxml import etree
 
 from ovfkit.errors import OvfParseError, OvfSecurityError, quote
 
-__all__ = ["Limits", "Parsed", "parse_bytes", "parse_text", "read_source", "DEFAULT_LIMITS"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Limits",
+    "Parsed",
+    "occurs_more_than",
+    "parse_bytes",
+    "parse_text",
+    "read_source",
+]
 
 Source = Union[str, bytes, "os.PathLike[str]", IO[bytes]]
 
@@ -380,7 +388,7 @@ def _check_counts(payload: bytes, name: str, limits: Limits) -> None:
     if size > _MIN_NODE_BYTES * min(limits.max_elements, limits.max_nodes):
         _check_node_bounds(payload, name, limits)
     declarations = limits.max_namespace_declarations
-    if size > _MIN_DECLARATION_BYTES * declarations and _occurs_more_than(payload, b"xmlns", declarations):
+    if size > _MIN_DECLARATION_BYTES * declarations and occurs_more_than(payload, b"xmlns", declarations):
         _check_declarations_exactly(payload, name, declarations)
 
 
@@ -426,10 +434,10 @@ def _check_node_bounds(payload: bytes, name: str, limits: Limits) -> None:
     _count_exactly(payload, name, limits)
 
 
-def _occurs_more_than(payload: bytes, needle: bytes, limit: int) -> bool:
+def occurs_more_than(payload: AnyStr, needle: AnyStr, limit: int) -> bool:
     """Whether ``needle`` (which cannot overlap itself) occurs more than ``limit`` times.
 
-    Searching backwards is a few times faster than ``bytes.count`` here, and stops at ``limit + 1``.
+    Searching backwards is a few times faster than ``count`` here, and stops at ``limit + 1``.
     """
     end = len(payload)
     for _ in range(limit + 1):
