@@ -15,7 +15,7 @@ from ovfkit.model.binding import binding_of
 from ovfkit.testing import descriptor_documents
 from ovfkit.xmlio import read_layouts, reader
 from tests.conftest import FIXTURES, corpus_documents, corpus_id, needs_corpus
-from tests.helpers import model_difference as _difference
+from tests.fuzz import oracles
 from tests.property.profiles import COMMON, examples
 
 OVF1 = "http://schemas.dmtf.org/ovf/envelope/1"
@@ -43,19 +43,9 @@ def _read(
     return ovfkit.loads(data, limits=limits or ovfkit.Limits())
 
 
-def _assert_same_model(
-    data: bytes, monkeypatch: pytest.MonkeyPatch, limits: ovfkit.Limits | None = None
-) -> None:
-    try:
-        general = _read(data, monkeypatch, compile_after=10**9, limits=limits)
-    except ovfkit.OvfError as error:
-        with pytest.raises(type(error)) as raised:
-            _read(data, monkeypatch, compile_after=1, limits=limits)
-        assert str(raised.value) == str(error)
-        return
-    compiled = _read(data, monkeypatch, compile_after=1, limits=limits)
-    assert _difference(general, compiled) is None
-    assert ovfkit.dumps(compiled) == ovfkit.dumps(general)
+def _assert_same_model(data: bytes, limits: ovfkit.Limits | None = None) -> None:
+    """The same model (or error) with compiled layouts off and with every layout compiled at once."""
+    oracles.check_compiled_layouts(data, limits)
 
 
 def _compiled_count() -> int:
@@ -80,26 +70,24 @@ PLAIN_ITEM = (
 
 @needs_corpus
 @pytest.mark.parametrize("path", corpus_documents(well_formed=True), ids=corpus_id)
-def test_corpus_files_read_the_same_compiled(path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    _assert_same_model(path.read_bytes(), monkeypatch)
+def test_corpus_files_read_the_same_compiled(path: Any) -> None:
+    _assert_same_model(path.read_bytes())
 
 
 @pytest.mark.parametrize("path", sorted(FIXTURES.rglob("*.ovf")), ids=lambda path: path.name)
-def test_fixtures_read_the_same_compiled(path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    _assert_same_model(path.read_bytes(), monkeypatch)
+def test_fixtures_read_the_same_compiled(path: Any) -> None:
+    _assert_same_model(path.read_bytes())
 
 
-def test_generated_benchmark_file_reads_the_same_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
-    _assert_same_model(descriptor(300, 30), monkeypatch)
+def test_generated_benchmark_file_reads_the_same_compiled() -> None:
+    _assert_same_model(descriptor(300, 30))
     assert _compiled_count() > 0
 
 
 @settings(max_examples=examples(40), **COMMON)
 @given(descriptor_documents())
 def test_generated_documents_read_the_same_compiled(data: bytes) -> None:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(reader, "_COMPILE_MIN_CHARS", 0)
-        _assert_same_model(data, monkeypatch)
+    _assert_same_model(data)
 
 
 def test_small_documents_are_read_without_compiled_layouts() -> None:
@@ -141,7 +129,7 @@ def test_an_odd_element_after_a_compiled_layout_reads_the_same(
     same as without compiled readers."""
     data = _items(3, PLAIN_ITEM)[: -len(b"</VirtualHardwareSection></VirtualSystem></Envelope>")]
     data += odd_item.encode() + PLAIN_ITEM.encode() + b"</VirtualHardwareSection></VirtualSystem></Envelope>"
-    _assert_same_model(data, monkeypatch)
+    _assert_same_model(data)
     model = _read(data, monkeypatch, compile_after=1)
     hardware = model.virtual_systems()[0].sections[0]
     assert isinstance(hardware, VirtualHardwareSection)
@@ -164,7 +152,7 @@ def test_an_untypeable_list_entry_stays_a_node_under_a_compiled_layout(
         '<VirtualSystem ovf:id="a"><Info>i</Info><VirtualHardwareSection><Info>h</Info>'
         f"{items}</VirtualHardwareSection></VirtualSystem></Envelope>"
     ).encode()
-    _assert_same_model(data, monkeypatch)
+    _assert_same_model(data)
     model = _read(data, monkeypatch, compile_after=1)
     hardware = model.virtual_systems()[0].sections[0]
     assert isinstance(hardware, VirtualHardwareSection)
@@ -172,7 +160,7 @@ def test_an_untypeable_list_entry_stays_a_node_under_a_compiled_layout(
     assert [len(port.extensions) for port in hardware.ethernet_port_items] == [0, 0, 0, 1, 0]
 
 
-def test_layouts_are_compiled_only_once_common(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_layouts_are_compiled_only_once_common() -> None:
     """Compiling costs about a hundred element reads: a layout seen fewer than ``_COMPILE_AFTER``
     times (counted across documents sharing the namespace context) is never compiled."""
     few = _items(reader._COMPILE_AFTER // 2 - 1, PLAIN_ITEM)
@@ -209,10 +197,10 @@ def test_compiled_layouts_are_bounded_per_context(monkeypatch: pytest.MonkeyPatc
     assert _compiled_count() == 5
 
 
-def test_layouts_beyond_the_size_limit_are_read_in_general(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_layouts_beyond_the_size_limit_are_read_in_general() -> None:
     many = "<Item>" + "<rasd:Connection>n</rasd:Connection>" * (read_layouts.MAX_CHILDREN + 1) + "</Item>"
     data = _items(3, many)
-    _assert_same_model(data, monkeypatch)
+    _assert_same_model(data)
     (names,) = reader._NAMES.values()
     assert not names.layout_readers.get(id(binding_of(Item)))
 
@@ -225,16 +213,14 @@ def test_layouts_beyond_the_size_limit_are_read_in_general(monkeypatch: pytest.M
         "<x>y</x>",
     ],
 )
-def test_untyped_children_read_in_place_are_the_same_nodes(
-    node: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_untyped_children_read_in_place_are_the_same_nodes(node: str) -> None:
     """An untyped child without children is read by the compiled reader itself; with children, or
     without a namespace, by ``read_other``: the nodes are the same either way."""
     item = (
         "<Item><rasd:ElementName>disk</rasd:ElementName>"
         f"<rasd:InstanceID>1</rasd:InstanceID>{node}<rasd:ResourceType>17</rasd:ResourceType></Item>"
     )
-    _assert_same_model(_items(4, item), monkeypatch)
+    _assert_same_model(_items(4, item))
 
 
 def test_the_depth_limit_holds_for_children_of_compiled_layouts(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -264,14 +250,14 @@ def test_the_depth_limit_holds_for_children_of_compiled_layouts(monkeypatch: pyt
         '<Item ovf:configuration="a long list"><rasd:InstanceID>1</rasd:InstanceID></Item>',
     ],
 )
-def test_text_limits_hold_the_same_under_compiled_layouts(item: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_limits_hold_the_same_under_compiled_layouts(item: str) -> None:
     """With ``max_text`` below the document's length, every text, tail and attribute value is
     checked: an over-long one is refused with the same message (the same element) either way."""
-    _assert_same_model(_items(3, PLAIN_ITEM) + b"", monkeypatch, ovfkit.Limits(max_text=8))
+    _assert_same_model(_items(3, PLAIN_ITEM) + b"", ovfkit.Limits(max_text=8))
     data = _items(3, PLAIN_ITEM)
     data = data.replace(b"</VirtualHardwareSection>", item.encode() * 2 + b"</VirtualHardwareSection>")
-    _assert_same_model(data, monkeypatch, ovfkit.Limits(max_text=8))
-    _assert_same_model(data, monkeypatch, ovfkit.Limits(max_text=20))
+    _assert_same_model(data, ovfkit.Limits(max_text=8))
+    _assert_same_model(data, ovfkit.Limits(max_text=20))
 
 
 def test_compiled_children_are_bounded_across_contexts(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 import ovfkit
 from ovfkit.xmlio import read_layouts, reader
+from tests.helpers import model_difference as _difference
 from tests.property.profiles import COMMON, examples
-from tests.unit.xmlio.test_read_layouts import _assert_same_model, _compiled_count, _difference, _read
+from tests.unit.xmlio.test_read_layouts import _assert_same_model, _compiled_count, _read
 
 OVF1 = "http://schemas.dmtf.org/ovf/envelope/1"
 OVF2 = "http://schemas.dmtf.org/ovf/envelope/2"
@@ -104,24 +105,24 @@ ODD_ITEMS = {
 
 @pytest.mark.parametrize("name", sorted(ODD_ITEMS))
 @pytest.mark.parametrize("header", [0, 1], ids=["ambiguous-ovf", "one-prefix-each"])
-def test_odd_items_read_the_same_compiled(name: str, header: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_odd_items_read_the_same_compiled(name: str, header: int) -> None:
     children = ODD_ITEMS[name].replace("rasd:", HEADERS[header][3] + ":")
     ovf = HEADERS[header][2]
     odd = _item(children, ovf=ovf)
     plain = _item(PLAIN.replace("rasd:", HEADERS[header][3] + ":") + children, ovf=ovf)
-    _assert_same_model(_envelope(odd * 3 + plain + odd, header), monkeypatch)
-    _assert_same_model(_envelope(plain * 3 + odd * 2, header), monkeypatch)
+    _assert_same_model(_envelope(odd * 3 + plain + odd, header))
+    _assert_same_model(_envelope(plain * 3 + odd * 2, header))
     assert _compiled_count() > 0
 
 
-def test_typed_attributes_with_odd_forms_read_the_same_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_typed_attributes_with_odd_forms_read_the_same_compiled() -> None:
     """Non-canonical typed attributes, an unprefixed and a vendor attribute of the same local name, and
     ``xml:`` attributes on a compiled element."""
     attributes = (
         ' ovf:required="0" required="false" vmw:required="1" ovf:configuration=" a  b " xml:lang="en"'
     )
     items = _item(PLAIN, attributes) * 3 + _item(PLAIN, ' ovf:bound="max"') + _item(PLAIN)
-    _assert_same_model(_envelope(items), monkeypatch)
+    _assert_same_model(_envelope(items))
     assert _compiled_count() > 0
 
 
@@ -171,9 +172,7 @@ def _item_documents(draw: st.DrawFn) -> bytes:
 @settings(max_examples=examples(150), **COMMON)
 @given(_item_documents())
 def test_generated_item_layouts_read_the_same_compiled(data: bytes) -> None:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(reader, "_COMPILE_MIN_CHARS", 0)
-        _assert_same_model(data, monkeypatch)
+    _assert_same_model(data)
 
 
 PROPERTY_PARTS = [
@@ -213,16 +212,12 @@ def _property_documents(draw: st.DrawFn) -> bytes:
 @settings(max_examples=examples(100), **COMMON)
 @given(_property_documents())
 def test_generated_nested_model_layouts_read_the_same_compiled(data: bytes) -> None:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(reader, "_COMPILE_MIN_CHARS", 0)
-        _assert_same_model(data, monkeypatch)
-        assert _compiled_count() > 0
+    _assert_same_model(data)
+    assert _compiled_count() > 0
 
 
 @pytest.mark.parametrize("prefixed", [True, False], ids=["oe-prefix", "default-and-oe"])
-def test_environment_documents_read_the_same_compiled(
-    prefixed: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_environment_documents_read_the_same_compiled(prefixed: bool) -> None:
     entity = (
         '<oe:Entity oe:id="x"><oe:PlatformSection><oe:Kind>k</oe:Kind><oe:Timezone>+060</oe:Timezone>'
         '</oe:PlatformSection><oe:PropertySection><oe:Property oe:key="a" oe:value="b&#10;c"/>'
@@ -236,11 +231,11 @@ def test_environment_documents_read_the_same_compiled(
             "</Environment>",
         )
         entity = entity.replace("<oe:", "<").replace("</oe:", "</")
-    _assert_same_model((start + entity * 4 + end).encode(), monkeypatch)
+    _assert_same_model((start + entity * 4 + end).encode())
     assert _compiled_count() > 0
 
 
-def test_ovf2_storage_and_ethernet_items_read_the_same_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ovf2_storage_and_ethernet_items_read_the_same_compiled() -> None:
     items = (
         "<StorageItem><sasd:Connection>a</sasd:Connection><sasd:HostResource>b</sasd:HostResource>"
         "<sasd:HostResourceBlockSize>0512</sasd:HostResourceBlockSize><sasd:InstanceID>1</sasd:InstanceID>"
@@ -255,7 +250,7 @@ def test_ovf2_storage_and_ethernet_items_read_the_same_compiled(monkeypatch: pyt
         + items * 4
         + "</VirtualHardwareSection></VirtualSystem></Envelope>"
     ).encode()
-    _assert_same_model(data, monkeypatch)
+    _assert_same_model(data)
     assert _compiled_count() > 0
 
 
@@ -326,7 +321,7 @@ def test_nothing_from_the_document_reaches_generated_source(monkeypatch: pytest.
     )
     start = f'<Envelope xmlns="{OVF1}" xmlns:ovf="{OVF1}" xmlns:rasd="{RASD}" xmlns:vmw="{uri}">'
     data = _envelope(item * 3).replace(HEADERS[0][0].encode(), start.encode())
-    _assert_same_model(data, monkeypatch)
+    _assert_same_model(data)
     assert sources
     for source in sources:
         assert "__import__" not in source and "Zz_import" not in source and "urn:" not in source
