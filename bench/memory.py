@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,18 +28,27 @@ ROOT = Path(__file__).resolve().parent.parent
 BUDGET = 3.0
 
 
-def _resident() -> int:
-    """This process's resident set in bytes (Linux ``/proc``)."""
+def _status_bytes(key: str) -> int:
+    """One size from this process's ``/proc/self/status`` (given there in KiB), in bytes."""
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(key):
                 return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
+    raise RuntimeError(f"no {key} in /proc/self/status")
+
+
+def _resident() -> int:
+    """This process's resident set in bytes."""
+    return _status_bytes("VmRSS:")
 
 
 def _peak() -> int:
-    """This process's peak resident set in bytes (``ru_maxrss`` is in KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    """This process's peak resident set in bytes: ``VmHWM`` of its address space.
+
+    Not ``ru_maxrss``: Linux carries that over from the parent through fork and exec, so a child of
+    a large parent (``python -m bench`` holds a loaded model) would report the parent's size.
+    """
+    return _status_bytes("VmHWM:")
 
 
 def _warmed(path: str) -> bytes:
