@@ -27,7 +27,7 @@ def summary_data(model: Envelope | Environment, profile: str | None = None) -> d
         return {
             "kind": "environment",
             "id": model.id,
-            "platform": model.platform.model_dump(exclude={"xml", "extensions", "attributes"})
+            "platform": model.platform.model_dump(exclude={"xml", "line", "extensions", "attributes"})
             if model.platform
             else None,
             "properties": model.properties,

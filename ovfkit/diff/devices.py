@@ -67,6 +67,7 @@ _NOT_COMPARED = frozenset(
         "attributes",
         "extensions",
         "xml",
+        "line",
         "instance_id",
         "description",
         "caption",

@@ -1,8 +1,8 @@
 """Which Items say the same thing on both sides, their layout left out.
 
-Two Items are identical when they are of the same class and every field but ``xml`` is equal, their
-``extensions`` compared as ``==`` does (a ``Node``'s source line left out): ``fingerprint`` equality
-(``ovfkit.diff.inventory``), without building fingerprints or calling the models' generic equality.
+Two Items are identical when they are of the same class and every field but ``xml`` and ``line`` is
+equal, their ``extensions`` compared as ``==`` does (a ``Node``'s source line left out): ``fingerprint``
+equality (``ovfkit.diff.inventory``), without building fingerprints or calling the models' generic equality.
 Large descriptors compared with a near copy of themselves are almost all identical Items, so this
 runs over every Item of both sides; its cost is bound by memory traffic (the Items of a loaded model
 lie scattered in memory) more than by instructions: a version that compared chunks of Items with
@@ -57,7 +57,7 @@ class _Identical:
             return False
         getter = self.getter
         if cls is not self.getter_class or getter is None:
-            getter = self.getter = fingerprint_getter(cls, item_a, exclude=("xml", "extensions"))
+            getter = self.getter = fingerprint_getter(cls, item_a, exclude=("xml", "line", "extensions"))
             self.getter_class = cls
         if getter(item_a.__dict__) != getter(item_b.__dict__):
             return False

@@ -29,7 +29,7 @@ _GETTERS: dict[tuple[type, tuple[str, ...]], Callable[[dict[str, Any]], tuple[An
 
 
 def fingerprint_getter(
-    cls: type, model: OvfModel, exclude: tuple[str, ...] = ("xml",)
+    cls: type, model: OvfModel, exclude: tuple[str, ...] = ("xml", "line")
 ) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
     """A function from the ``__dict__`` of a model of class ``cls`` (an Item, a Disk, ...) to all it
     says but ``exclude`` (its layout), as a tuple; ``model`` is one of them."""

@@ -80,6 +80,7 @@ _TYPED_NOT_COMPARED = frozenset(
         "attributes",
         "extensions",
         "xml",
+        "line",
         "instance_id",
         "description",
         "caption",

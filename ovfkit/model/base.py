@@ -165,7 +165,9 @@ Extension = Annotated[Node | Comment | ProcessingInstruction, Field(discriminato
 class XmlInfo(_Base):
     """How an element was written, so that writing it back changes nothing.
 
-    The sequences are tuples: a reader shares one tuple between the many elements written alike.
+    An XmlInfo is immutable (frozen; its dicts are never changed in place): a reader shares one
+    between the many elements written alike, and one tuple between the many XmlInfos that hold it.
+    To change an element's layout, give it a new one (``model.xml = info.model_copy(update=...)``).
 
     - ``name``: the qualified element name as written (``ovf:Section``, ``Item``).
     - ``ns``: namespace declarations made on the element, in order (``""`` is the default namespace).
@@ -178,8 +180,13 @@ class XmlInfo(_Base):
       keys are attribute qualified names or child indexes as strings.
     - ``leaf_attrs``: attributes (and ``xmlns`` declarations) written on typed leaf children, by
       child index as a string.
-    - ``line``: source line of the start tag, when read from a document.
+
+    The source line of the element is the model's ``line``: elements written alike on different
+    lines share their XmlInfo.
     """
+
+    model_config = ConfigDict(frozen=True)
+    __hash__ = None  # holds dicts
 
     name: str
     ns: tuple[tuple[str, str], ...] = ()
@@ -188,11 +195,15 @@ class XmlInfo(_Base):
     gaps: tuple[str, ...] = ()
     lexical: dict[str, str] = Field(default_factory=dict)
     leaf_attrs: dict[str, list[tuple[str, str]]] = Field(default_factory=dict)
-    line: int | None = None
 
 
 class OvfModel(_Base):
-    """Base of every element model: typed fields plus what they leave over, plus layout facts."""
+    """Base of every element model: typed fields plus what they leave over, plus layout facts.
+
+    ``line`` is the source line of the element's start tag when it was read from a document (the
+    line it ends on, as libxml2 reports it). Like ``xml`` it says how the document was written, not
+    what it says: equality ignores it, and JSON leaves it out.
+    """
 
     #: Section and content models set this to their element's local name (discriminator for JSON).
     xsd_type: ClassVar[str] = ""
@@ -200,6 +211,7 @@ class OvfModel(_Base):
     attributes: dict[str, str] = Field(default_factory=dict)
     extensions: list[Extension] = Field(default_factory=list)
     xml: XmlInfo | None = None
+    line: int | None = Field(default=None, exclude=True, repr=False)
 
     @classmethod
     def _fast(cls, values: dict[str, Any]) -> Any:

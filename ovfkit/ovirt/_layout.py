@@ -75,8 +75,7 @@ def insert_node(model: OvfModel, node: Node, after: Node | None = None) -> None:
             indent = gaps[count - 1] if count else _guess_indent(gaps[count])
             gaps[count:count] = [indent]
         children.insert(position, "*")
-        info.children = tuple(children)
-        info.gaps = tuple(gaps)
+        model.xml = info.model_copy(update={"children": tuple(children), "gaps": tuple(gaps)})
     model.extensions = extensions
 
 
@@ -101,6 +100,5 @@ def remove_node(model: OvfModel, node: Node) -> None:
         if gaps:
             del gaps[slot if slot == count - 1 else slot + 1]
         del children[slot]
-        info.children = tuple(children)
-        info.gaps = tuple(gaps)
+        model.xml = info.model_copy(update={"children": tuple(children), "gaps": tuple(gaps)})
     model.extensions = extensions

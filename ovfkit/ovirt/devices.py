@@ -137,9 +137,9 @@ class OvirtDevice:
                     found.append((node.text, node.line))
             elif entry.rpartition(":")[2] == "Address" and not typed_done and item.address is not None:
                 typed_done = True
-                found.append((item.address, info.line))
+                found.append((item.address, item.line))
         if not typed_done and item.address is not None:
-            found.insert(0, (item.address, info.line))
+            found.insert(0, (item.address, item.line))
         found.extend(
             (node.text, node.line) for node in extensions if isinstance(node, Node) and node.name == _ADDRESS
         )

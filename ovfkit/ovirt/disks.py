@@ -42,7 +42,7 @@ class OvirtDisk:
         return f"Disk {self.disk.disk_id or '?'}"
 
     def _read(self, key: str) -> tuple[str | None, int | None]:
-        line = self.disk.xml.line if self.disk.xml is not None else None
+        line = self.disk.line
         return self.disk.attributes.get("ovf:" + key), line
 
     def _write(self, key: str, text: str | None) -> None:

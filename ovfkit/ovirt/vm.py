@@ -62,7 +62,7 @@ class VmConfiguration:
             name = self.system.name
             if name is None:
                 return None, None
-            return name.value, name.xml.line if name.xml is not None else None
+            return name.value, name.line
         nodes = self._nodes(key)
         if not nodes:
             return None, None
@@ -291,7 +291,7 @@ class VmConfiguration:
                     found.append(_content_field(node))
             elif entry.rpartition(":")[2] == "Name" and self.system.name is not None:
                 name = self.system.name
-                found.append(ContentField("Name", name.value, name.xml.line if name.xml else None))
+                found.append(ContentField("Name", name.value, name.line))
         found.extend(_content_field(n) for n in extensions if _is_field(n))
         return found
 

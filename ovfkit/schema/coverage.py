@@ -81,7 +81,7 @@ _STRINGS = frozenset(
 )
 _XS = "http://www.w3.org/2001/XMLSchema"
 #: Model fields that stand for no XML name: what is left over, the layout, the union tag, the document.
-_UNBOUND_FIELDS = frozenset({"attributes", "extensions", "xml", "kind", "document"})
+_UNBOUND_FIELDS = frozenset({"attributes", "extensions", "xml", "line", "kind", "document"})
 
 #: The XSD simple-type kinds each value codec stands for.
 _CODEC_KINDS = {

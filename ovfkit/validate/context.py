@@ -265,8 +265,7 @@ class ItemIndex:
 
 
 def _document_order(entry: HardwareItem) -> int:
-    info = entry.item.xml
-    return info.line or 0 if info is not None else 0
+    return entry.item.line or 0
 
 
 class Context:

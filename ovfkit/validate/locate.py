@@ -157,7 +157,7 @@ class Locator:
         """
         el = self.element_of(obj, model_root)
         if el is None:
-            line = obj.line if isinstance(obj, Node) else (obj.xml.line if obj.xml is not None else None)
+            line = obj.line
             return Location(line, None, None)
         if leaf is not None:
             try:

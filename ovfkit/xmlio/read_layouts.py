@@ -109,7 +109,7 @@ def compile_layout(
     count = len(entries)
     leaves: list[int] = []
     singles: set[str] = set()
-    fields: list[str] = ["xml"]
+    fields: list[str] = ["xml", "line"]
     lists: dict[str, list[str]] = {name: [] for name in list_names}
     model_lists: set[str] = set()
     later: list[str] = []  # nested models and nodes, in document order
@@ -215,16 +215,28 @@ def compile_layout(
     else:
         body.append("    text = el.text")
         body.append("    gaps = (text,) if text else ()")
+    # Elements written alike share their XmlInfo (it is immutable): the one the last element of this
+    # layout got in this document is kept while the next ones match it. Spellings (``lexical``) are
+    # per element.
     body.extend(
         [
-            "    info = new(XmlInfo)",
-            "    set_dict(info, {'name': qname or r.qname(el, el.tag, scope_el), 'ns': (),"
-            " 'attrs': tuple(attr_names), 'children': CHILDREN, 'gaps': gaps, 'lexical': lexical,"
-            " 'leaf_attrs': {}, 'line': el.sourceline})",
-            "    set_fields(info, INFO_FIELDS)",
-            "    set_extra(info, None)",
-            "    set_private(info, None)",
+            "    attrs = tuple(attr_names)",
+            "    name = qname or r.qname(el, el.tag, scope_el)",
+            "    last = r.shared_infos.get(KEY)",
+            "    if last is not None and last[0] == gaps and last[1] == attrs and last[2] == name"
+            " and not lexical:",
+            "        info = last[3]",
+            "    else:",
+            "        info = new(XmlInfo)",
+            "        set_dict(info, {'name': name, 'ns': (), 'attrs': attrs, 'children': CHILDREN,"
+            " 'gaps': gaps, 'lexical': lexical, 'leaf_attrs': {}})",
+            "        set_fields(info, INFO_FIELDS)",
+            "        set_extra(info, None)",
+            "        set_private(info, None)",
+            "        if not lexical:",
+            "            r.shared_infos[KEY] = (gaps, attrs, name, info)",
             "    data['xml'] = info",
+            "    data['line'] = el.sourceline",
             "    data['extensions'] = extensions",
             "    data['attributes'] = attributes",
             "    if extensions:",
@@ -240,6 +252,7 @@ def compile_layout(
         ]
     )
     names["INFO_FIELDS"] = set(XmlInfo.model_fields)
+    names["KEY"] = object()  # this reader's entry in ``shared_infos``
     source = "\n".join(body) + "\n"
     # The source holds only field names and indexes; every value from the document is in ``names``.
     exec(compile(source, f"<ovfkit layout reader for {binding.cls.__name__}>", "exec"), names)

@@ -296,6 +296,9 @@ class _Reader:
         # longer ones than its own limit: check only limits stricter than both.
         self.check_text = limits.max_text < min(_LIBXML2_MAX_TEXT, len(parsed.text))
         self.nested = False
+        # Per compiled layout, the XmlInfo its last element got, with the (gaps, attribute names,
+        # name) it holds: elements written alike share one (see read_layouts).
+        self.shared_infos: dict[object, tuple[Any, ...]] = {}
         self.families: dict[str | None, str] = dict(FAMILY_OF)
         self.decls: dict[Any, list[tuple[str, str]]] = {}
         #: Attribute names as written, by element, when the tree cannot tell them (see prepare).
@@ -643,7 +646,7 @@ class _Reader:
         lexical: dict[str, str] = {}
         extensions: list[Any] = []
         attributes: dict[str, str] = {}
-        assigned: list[str] = ["xml"]
+        assigned: list[str] = ["xml", "line"]
         untyped = False
         items = el.items()
         attr_names = (
@@ -791,13 +794,13 @@ class _Reader:
                 "gaps": gaps_t,
                 "lexical": lexical,
                 "leaf_attrs": leaf_attrs,
-                "line": el.sourceline,
             },
         )
         SET_FIELDS_SET(info, _INFO_FIELDS)
         SET_EXTRA(info, None)
         SET_PRIVATE(info, None)
         data["xml"] = info
+        data["line"] = el.sourceline
         data["extensions"] = extensions
         data["attributes"] = attributes
         fields_set = set(assigned)

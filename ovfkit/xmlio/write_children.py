@@ -108,9 +108,7 @@ def _last_descendant(entry: Any) -> tuple[int, str] | None:
 
 def _line_of(entry: Any) -> int | None:
     """The source line of an entry's start tag, when it was read from a document and kept it."""
-    if isinstance(entry, OvfModel):
-        return entry.xml.line if entry.xml is not None else None
-    line = getattr(entry, "line", None)  # nodes keep theirs (comments and PIs may, one day)
+    line = getattr(entry, "line", None)  # models and nodes keep theirs (comments and PIs may, one day)
     return line if isinstance(line, int) else None
 
 
@@ -204,9 +202,9 @@ class Children:
         self.tracking = any(q.slots_left > q.read_left for q in (ext_queue, *queues.values()))
         pending = self.leftovers(queues)
         self.pending = bool(pending)
-        if info.line is not None:
+        if self.model.line is not None:
             # A start tag's line is the line it ends on (as libxml2 reports it).
-            self.sync_line = info.line
+            self.sync_line = self.model.line
             self.sync_pos = len(out)
         lexical = info.lexical
         special = set(lexical) | set(info.leaf_attrs) if lexical or info.leaf_attrs else ()

@@ -241,12 +241,12 @@ def duplicate_instance_id(ctx: Context) -> Iterator[Diagnostic]:
     for (_, iid, _), entries in groups.items():
         if len(entries) < 2:
             continue
-        entries.sort(key=lambda e: e.item.xml.line or 0 if e.item.xml is not None else 0)
+        entries.sort(key=lambda e: e.item.line or 0)
         for index, later in enumerate(entries[1:], start=1):
             for earlier in entries[:index]:
                 where = _same_configurations(earlier.item.configuration, later.item.configuration)
                 if where is not None:
-                    line = earlier.item.xml.line if earlier.item.xml is not None else None
+                    line = earlier.item.line
                     after = f" (first at line {line})" if line else ""
                     yield ctx.emit(
                         "R106",

@@ -311,9 +311,10 @@ def test_the_vendor_node_of_a_later_item_written_alike_is_checked() -> None:
 
 def test_a_later_item_laid_out_otherwise_is_checked() -> None:
     model = ovfkit.loads(_alike(20))
-    info = _hardware(model).items[12].xml
-    assert info is not None
-    info.children = ("rasd:Connection", "rasd:Connection", "rasd:InstanceID", "u:ResourceType", "*")
+    item = _hardware(model).items[12]
+    assert item.xml is not None
+    children = ("rasd:Connection", "rasd:Connection", "rasd:InstanceID", "u:ResourceType", "*")
+    item.xml = item.xml.model_copy(update={"children": children})
     with pytest.raises(OvfJsonError, match="prefix 'u'") as caught:
         check_writable(model)
     assert caught.value.path == "$.document.content.sections[0].items[12].xml.children[3]"
@@ -321,11 +322,11 @@ def test_a_later_item_laid_out_otherwise_is_checked() -> None:
 
 def test_a_child_name_written_many_times_is_reported_where_it_first_is() -> None:
     model = ovfkit.loads(_alike(20))
-    info = _hardware(model).xml
-    assert info is not None
-    children = list(info.children)
+    section = _hardware(model)
+    assert section.xml is not None
+    children = list(section.xml.children)
     children[5] = children[9] = "u:Item"
-    info.children = tuple(children)
+    section.xml = section.xml.model_copy(update={"children": tuple(children)})
     with pytest.raises(OvfJsonError, match="prefix 'u'") as caught:
         check_writable(model)
     assert caught.value.path == "$.document.content.sections[0].xml.children[5]"

@@ -15,7 +15,8 @@ def nic(instance: str, network: str = "VM Network", *, line: int = 1, **fields: 
         instance_id=instance,
         resource_type=10,
         connection=[network],
-        xml=XmlInfo(name="Item", gaps=("\n  ",) * 2, line=line),
+        xml=XmlInfo(name="Item", gaps=("\n  ",) * 2),
+        line=line,
         **fields,
     )
 
@@ -32,7 +33,7 @@ def config(value: str, *, line: int | None = None, children: list[Node] | None =
 def test_layout_is_not_a_difference() -> None:
     a = [nic("1", line=10), nic("2", line=20, extensions=[config("x", line=21)])]
     b = [
-        nic("1", line=99).model_copy(update={"xml": XmlInfo(name="rasd:Item", line=5)}),
+        nic("1", line=99).model_copy(update={"xml": XmlInfo(name="rasd:Item"), "line": 5}),
         nic("2", line=50, extensions=[config("x", line=51)]),
     ]
     assert identical_flags(a, b) == [True, True]
