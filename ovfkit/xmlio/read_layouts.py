@@ -54,17 +54,27 @@ SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
 def _node_lines(index: int) -> list[str]:
     """Source reading child ``index``, an untyped element: in place when it has no children (and no
     text limit is checked)."""
-    child, node, items, text = f"c{index}", f"n{index}", f"a{index}", f"t{index}"
-    attributes = f"list(zip(r.attr_qnames({child}, {items}, scope_at), [v for _, v in {items}]))"
+    child, node, text = f"c{index}", f"n{index}", f"t{index}"
+    keys, names, attributes = f"k{index}", f"q{index}", f"a{index}"
     return [
         f"    if len({child}) or r.check_text:",
         f"        {node} = r.read_other({child}, scope_el, scope_at, depth + 1)",
         "    else:",
-        f"        {items} = {child}.items()",
+        f"        {keys} = {child}.keys()",
+        f"        if {keys}:",
+        # the qualified names of the last such element's attributes when its Clark names were alike
+        "            last = r.last_node_attrs",
+        f"            if {keys} == last[0] and scope_at is last[1]:",
+        f"                {names} = last[2]",
+        "            else:",
+        f"                {names} = r.node_attr_names({keys}, scope_at)",
+        f"            {attributes} = list(zip({names}, {child}.values()))",
+        "        else:",
+        f"            {attributes} = []",
         f"        {text} = {child}.text",
         f"        {node} = new(NODE)",
         f"        set_dict({node}, {{'kind': 'element', 'name': N{index}, 'namespace': U{index}, 'ns': [],"
-        f" 'attributes': {attributes} if {items} else [], 'children': [],"
+        f" 'attributes': {attributes}, 'children': [],"
         f" 'gaps': [{text}] if {text} else [], 'line': {child}.sourceline}})",
         f"        set_fields({node}, NODE_FIELDS)",
         f"        set_extra({node}, None)",

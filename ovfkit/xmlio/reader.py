@@ -68,6 +68,8 @@ _POLY = object()  # a tag whose class depends on its xsi:type
 _UNKNOWN = object()  # a tag not yet looked up
 _NODE = object()  # a child read as an untyped node, whatever its content
 _GENERAL = object()  # a layout read by the general reader
+#: How many layouts of a class are compared before a lookup by hash (see ``_Layouts``).
+_RECENT_LAYOUTS = 8
 #: A child layout is compiled on this sighting; at most this many are compiled per name context,
 #: with at most this many children in all contexts together (compiled code takes about 1 KB per
 #: child); only documents of at least this many characters are read with compiled layouts.
@@ -120,7 +122,7 @@ class _Names:
         self.attr_specs: dict[int, _Memo] = {}
         #: Compiled readers by class and child tags (see ``read_layouts``), how often each layout was
         #: seen before it was compiled, and how many were compiled.
-        self.layout_readers: dict[int, dict[tuple[Any, ...], Any]] = {}
+        self.layout_readers: dict[int, _Layouts] = {}
         self.layout_counts: dict[tuple[int, tuple[Any, ...]], int] = {}
         self.compiled = 0
         self.compiled_children = 0
@@ -210,7 +212,9 @@ class _Names:
         if codec is None:
             assert spec.model is not None
             model_binding = binding_of(spec.model)
-            by_layout = self.layout_readers.setdefault(id(model_binding), {})
+            by_layout = self.layout_readers.get(id(model_binding))
+            if by_layout is None:
+                by_layout = self.layout_readers.setdefault(id(model_binding), _Layouts())
             return (spec.name, spec.is_list, None, self.uri_qname(tag), model_binding, by_layout)
         return (spec.name, spec.is_list, None if codec.exact else codec.read, self.uri_qname(tag), None, None)
 
@@ -234,6 +238,29 @@ class _Names:
         assert {name for name, _ in factories} <= {"document"}, factories
         found = (template, fresh)
         self.shapes[id(binding)] = found
+        return found
+
+
+class _Layouts(dict[tuple[Any, ...], Any]):
+    """One class's compiled readers (or ``_GENERAL``) by child tags, and the ones dispatched last.
+
+    Children of one class tend to cycle through a few layouts: comparing the tags with those of the
+    last few layouts costs a length check or a few ``memcmp`` where a dict lookup hashes every tag
+    (lxml gives new strings each time, so their hashes are never cached). ``recent`` is one tuple,
+    replaced whole: threads reading with the same names see matching pairs.
+    """
+
+    __slots__ = ("recent",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.recent: tuple[tuple[tuple[Any, ...], Any], ...] = ()
+
+    def reader(self, tags: tuple[Any, ...]) -> Any:
+        """The entry for ``tags`` (None when there is none yet), remembered as a recent one."""
+        found = self.get(tags)
+        if found is not None:
+            self.recent = ((tags, found), *self.recent[: _RECENT_LAYOUTS - 1])
         return found
 
 
@@ -299,6 +326,9 @@ class _Reader:
         # Per compiled layout, the XmlInfo its last element got, with the (gaps, attribute names,
         # name) it holds: elements written alike share one (see read_layouts).
         self.shared_infos: dict[object, tuple[Any, ...]] = {}
+        #: (Clark names, attribute scope, qualified names) of the last untyped element's attributes
+        #: read by a compiled layout (see node_attr_names).
+        self.last_node_attrs: tuple[Any, ...] = (None, None, ())
         self.families: dict[str | None, str] = dict(FAMILY_OF)
         self.decls: dict[Any, list[tuple[str, str]]] = {}
         #: Attribute names as written, by element, when the tree cannot tell them (see prepare).
@@ -340,6 +370,15 @@ class _Reader:
             attr_qname = self.attr_qname
             return [known(clark) or attr_qname(clark, scope_at) for clark, _ in items]
         return [self.attr_qname(clark, scope_at) for clark, _ in items]
+
+    def node_attr_names(self, keys: list[str], scope_at: dict[str, str]) -> tuple[str, ...]:
+        """The qualified names of an untyped element's attributes (Clark ``keys``, in order), kept as
+        ``last_node_attrs`` for the next element with the same ones (compiled layouts only: no
+        element declares its own names there)."""
+        attr_qname = self.attr_qname
+        found = tuple([attr_qname(clark, scope_at) for clark in keys])
+        self.last_node_attrs = (keys, scope_at, found)
+        return found
 
     def attr_qname(self, clark: str, scope_at: dict[str, str]) -> str:
         """An attribute's qualified name (lxml does not keep attribute prefixes: derive it)."""
@@ -500,7 +539,7 @@ class _Reader:
         entry.extend(zip(self.attr_qnames(child, items, child_scope_at), [v for _, v in items], strict=True))
         return entry
 
-    def layout_reader(self, binding: ClassBinding, tags: tuple[Any, ...], by_layout: dict[Any, Any]) -> Any:
+    def layout_reader(self, binding: ClassBinding, tags: tuple[Any, ...], by_layout: _Layouts) -> Any:
         """The compiled reader of a class and child layout, once the layout is common; else ``_GENERAL``.
 
         Compiling costs about as much as reading a hundred elements, so a layout is compiled on its
@@ -608,10 +647,17 @@ class _Reader:
         if depth and self.compiled and binding.text is None and len(el) <= MAX_CHILDREN:
             kids = el[:]
             layout = tuple(map(TAG_OF, kids))
-            by_layout = self.names.layout_readers.setdefault(id(binding), {})
-            layout_reader = by_layout.get(layout)
-            if layout_reader is None:
-                layout_reader = self.layout_reader(binding, layout, by_layout)
+            by_layout = self.names.layout_readers.get(id(binding))
+            if by_layout is None:
+                by_layout = self.names.layout_readers.setdefault(id(binding), _Layouts())
+            for tags, found in by_layout.recent:
+                if tags == layout:
+                    layout_reader = found
+                    break
+            else:
+                layout_reader = by_layout.reader(layout)
+                if layout_reader is None:
+                    layout_reader = self.layout_reader(binding, layout, by_layout)
             if layout_reader is not _GENERAL:
                 obj = layout_reader(self, el, kids, scope_el, scope_at, depth, qname)
                 if obj is not None:
@@ -692,9 +738,14 @@ class _Reader:
                         built = None
                         kids = child[:]
                         layout = tuple(map(TAG_OF, kids))
-                        layout_reader = by_layout.get(layout)
-                        if layout_reader is None:
-                            layout_reader = self.layout_reader(child_binding, layout, by_layout)
+                        for tags, found in by_layout.recent:
+                            if tags == layout:
+                                layout_reader = found
+                                break
+                        else:
+                            layout_reader = by_layout.reader(layout)
+                            if layout_reader is None:
+                                layout_reader = self.layout_reader(child_binding, layout, by_layout)
                         if layout_reader is not _GENERAL:
                             built = layout_reader(
                                 self, child, kids, scope_el, scope_at, depth + 1, child_qname
