@@ -270,3 +270,63 @@ def test_compiled_children_are_bounded_across_contexts(monkeypatch: pytest.Monke
         assert ovfkit.dumps(ovfkit.loads(data)) == data
     assert len(reader._NAMES) == 2
     assert 0 < reader._compiled_children() <= 10
+
+
+def _hardware_items(model: Any) -> list[Item]:
+    section = next(s for s in model.content.sections if isinstance(s, VirtualHardwareSection))
+    return list(section.items)
+
+
+def test_items_written_alike_share_one_layout_and_keep_their_own_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = _items(6, "\n" + PLAIN_ITEM)
+    model = _read(data, monkeypatch, compile_after=1)
+    items = _hardware_items(model)
+    assert len({id(item.xml) for item in items}) == 1
+    assert [item.line for item in items] == [2, 3, 4, 5, 6, 7]
+    assert ovfkit.dumps(model) == data
+
+
+def test_an_item_with_its_own_spelling_gets_its_own_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    odd = PLAIN_ITEM.replace(">3<", ">03<")
+    data = _items(1, PLAIN_ITEM * 3 + odd + PLAIN_ITEM)
+    model = _read(data, monkeypatch, compile_after=1)
+    items = _hardware_items(model)
+    layouts = [item.xml for item in items]
+    assert layouts[3] is not None and layouts[3].lexical == {"2": "03"}
+    assert all(layout is layouts[0] for i, layout in enumerate(layouts) if i != 3)
+    assert all(layout is not None and not layout.lexical for i, layout in enumerate(layouts) if i != 3)
+    assert ovfkit.dumps(model) == data
+
+
+def test_a_new_layout_for_one_item_leaves_the_items_that_shared_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _items(4, PLAIN_ITEM)
+    model = _read(data, monkeypatch, compile_after=1)
+    items = _hardware_items(model)
+    shared = items[1].xml
+    assert shared is not None
+    with pytest.raises(ValueError, match="frozen"):
+        shared.gaps = ("\n",) * 4  # type: ignore[misc]
+    items[1].xml = shared.model_copy(update={"gaps": ("\n  ",) * 4})
+    assert items[0].xml is shared and items[2].xml is shared
+    written = ovfkit.dumps(model)
+    assert written.count(b"<rasd:ElementName>") == 4
+    assert written.count(b"\n  <rasd:") == 3  # the second Item's three children only
+    assert ovfkit.dumps(ovfkit.loads(written)) == written
+
+
+def test_untyped_leaves_with_other_attributes_in_turn_read_the_same() -> None:
+    """The attribute names of one untyped leaf are reused for the next only when its Clark names
+    are the same ones."""
+    configs = [
+        '<vmw:Config vmw:key="k" vmw:value="v"/>',
+        '<vmw:Config ovf:required="false" vmw:key="k"/>',
+        '<vmw:Config vmw:value="v" vmw:key="k"/>',
+        "<vmw:Config/>",
+        '<vmw:Config xml:lang="en" vmw:key="k"/>',
+    ]
+    items = "".join(
+        f"<Item><rasd:InstanceID>{n}</rasd:InstanceID>{configs[n % len(configs)]}</Item>" for n in range(20)
+    )
+    _assert_same_model(_items(1, items))
