@@ -23,6 +23,7 @@ __all__ = [
     "Node",
     "OvfModel",
     "ProcessingInstruction",
+    "SharedFieldSet",
     "Text",
     "XmlBinding",
     "XmlInfo",
@@ -77,12 +78,31 @@ def Text() -> XmlBinding:  # noqa: N802
     return XmlBinding("text", "", None)
 
 
+class SharedFieldSet(set[str]):
+    """The fields set of many models read alike (a reader's own, never changed in place).
+
+    A model gets a set of its own before an assignment would add a name to this one.
+    """
+
+    __slots__ = ()
+
+
+_SET_FIELDS_SET: Any = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+
+
 class _Base(BaseModel):
     """Shared pydantic configuration."""
 
     model_config = ConfigDict(
         validate_assignment=True, extra="forbid", revalidate_instances="never", defer_build=True
     )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Assign as pydantic does, after giving the model a fields set of its own if it shares one."""
+        fields_set = self.__pydantic_fields_set__
+        if fields_set.__class__ is SharedFieldSet and name not in fields_set:
+            _SET_FIELDS_SET(self, set(fields_set))
+        super().__setattr__(name, value)
 
     def __eq__(self, other: object) -> bool:
         """Equal when of the same class with equal data; layout facts and line numbers do not count."""

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ovfkit.model.base import Node, XmlInfo
+from ovfkit.model.base import Node, SharedFieldSet, XmlInfo
 from ovfkit.model.binding import ClassBinding
 
 __all__ = [
@@ -201,13 +201,24 @@ def compile_layout(
             body.append(f"    data[{name!r}] = [{', '.join(values)}]")
     body.append("    lexical = {}")
     body.append("    attributes = {}")
+    if extensions:
+        fields.append("extensions")
+    # An element without attributes has the fields set of every other one of this layout: one
+    # shared set (a model copies it before an assignment would change it, see SharedFieldSet).
     names["FIELDS"] = frozenset(fields)
-    body.append("    fields = set(FIELDS)")
+    names["SHARED_FIELDS"] = SharedFieldSet(fields)
     body.append("    items = el.items()")
+    body.append("    if items:")
+    body.append("        fields = set(FIELDS)")
     body.append(
-        "    attr_names = r.read_attributes(el, items, BINDING, scope_at, data, lexical, attributes,"
-        " fields.add) if items else ()"
+        "        attr_names = r.read_attributes(el, items, BINDING, scope_at, data, lexical, attributes,"
+        " fields.add)"
     )
+    body.append("        if attributes:")
+    body.append("            fields.add('attributes')")
+    body.append("    else:")
+    body.append("        fields = SHARED_FIELDS")
+    body.append("        attr_names = ()")
     for index in leaves:
         entry = entries[index]
         if entry[2] is not None:
@@ -249,10 +260,6 @@ def compile_layout(
             "    data['line'] = el.sourceline",
             "    data['extensions'] = extensions",
             "    data['attributes'] = attributes",
-            "    if extensions:",
-            "        fields.add('extensions')",
-            "    if attributes:",
-            "        fields.add('attributes')",
             "    obj = new(CLS)",
             "    set_dict(obj, data)",
             "    set_fields(obj, fields)",

@@ -330,3 +330,20 @@ def test_untyped_leaves_with_other_attributes_in_turn_read_the_same() -> None:
         f"<Item><rasd:InstanceID>{n}</rasd:InstanceID>{configs[n % len(configs)]}</Item>" for n in range(20)
     )
     _assert_same_model(_items(1, items))
+
+
+def test_items_read_alike_share_a_fields_set_until_one_is_assigned(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _items(3, PLAIN_ITEM)
+    model = _read(data, monkeypatch, compile_after=1)
+    first, second, third = _hardware_items(model)
+    assert first.model_fields_set is second.model_fields_set is third.model_fields_set
+    assert first.model_fields_set == {"xml", "line", "element_name", "instance_id", "resource_type"}
+    second.caption = "a new caption"
+    assert "caption" in second.model_fields_set
+    assert "caption" not in first.model_fields_set and "caption" not in third.model_fields_set
+    assert first.model_fields_set is third.model_fields_set
+    second.element_name = "renamed"  # a name the shared set already holds: nothing to copy
+    written = ovfkit.dumps(model)
+    assert written.count(b"<rasd:Caption>a new caption</rasd:Caption>") == 1
+    assert b"renamed" in written
+    assert ovfkit.loads(written) == model
