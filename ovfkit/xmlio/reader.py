@@ -35,7 +35,7 @@ from ovfkit.xmlio.read_layouts import (
     TAG_OF,
     compile_layout,
 )
-from ovfkit.xmlio.safe import Limits, Parsed, occurs_more_than
+from ovfkit.xmlio.safe import Limits, Parsed, occurrences
 
 __all__ = ["read_tree"]
 
@@ -407,7 +407,11 @@ class _Reader:
         """Find namespace declarations below the root and decide how prefixes are recovered."""
         text = self.parsed.text
         root_decls = [(p or "", u) for p, u in root.nsmap.items()]
-        if occurs_more_than(text, "xmlns", len(root_decls)):
+        # Every declaration spells ``xmlns``: no more of them than the root's own, none below it.
+        spelled = self.parsed.xmlns_seen
+        if spelled is None:
+            spelled = occurrences(text, "xmlns", len(root_decls))
+        if spelled > len(root_decls):
             pending: list[tuple[str, str]] = []
             for event, obj in etree.iterwalk(root, events=("start-ns", "start")):
                 if event == "start-ns":
@@ -716,8 +720,13 @@ class _Reader:
         children_append = children.append
         gaps_append = gaps.append
         assigned_append = assigned.append
+        last_tag: Any = None  # children repeat tags: a tag equal to the last one is not hashed again
+        leaf: Any = None
         for child in el:
-            leaf = leafmap[child.tag]
+            tag = child.tag
+            if tag != last_tag:
+                leaf = leafmap[tag]
+                last_tag = tag
             if leaf is _NODE:
                 extensions.append(self.read_other(child, scope_el, scope_at, depth + 1))
                 children_append("*")
@@ -731,7 +740,7 @@ class _Reader:
             elif leaf[4] is not None:
                 name, is_list, _, child_qname, child_binding, by_layout = leaf
                 if is_list or data[name] is None:
-                    child_qname = child_qname or self.qname(child, child.tag, scope_el)
+                    child_qname = child_qname or self.qname(child, tag, scope_el)
                     if compiled and len(child) <= MAX_CHILDREN:
                         # read_typed's dispatch, inline: one call less per child (``compiled``
                         # holds only above the depth limit, which read_typed would check)
@@ -805,7 +814,7 @@ class _Reader:
                         leaf_attrs[str(len(children))] = self.leaf_attributes(
                             child, child_items, scope_el, scope_at
                         )
-                    children_append(child_qname or self.qname(child, child.tag, scope_el))
+                    children_append(child_qname or self.qname(child, tag, scope_el))
                     assigned_append(name)
                     if is_list:
                         data[name].append(value)

@@ -24,7 +24,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "Limits",
     "Parsed",
-    "occurs_more_than",
+    "occurrences",
     "parse_bytes",
     "parse_text",
     "read_source",
@@ -85,6 +85,8 @@ class Parsed:
     declaration: str | None
     prolog_end: int
     warnings: list[str] = field(default_factory=list)
+    #: How often ``xmlns`` occurs in the document, when the loader counted it (see _check_counts).
+    xmlns_seen: int | None = None
 
 
 _COMPRESSED = (
@@ -373,13 +375,16 @@ def _scan_prolog(text: str, name: str) -> tuple[str | None, int]:
     return declaration, pos
 
 
-def _check_counts(payload: bytes, name: str, limits: Limits) -> None:
+def _check_counts(payload: bytes, name: str, limits: Limits) -> int | None:
     """Refuse more attributes, elements, nodes or declarations than the limits allow, before parsing.
 
     Cheap bounds from the bytes (searches for ``<``, counts) pass a document well within the
     limits. Only when a bound is over a limit (``=`` may be in text, ``<`` in comments) is the
     measure taken exactly, by scans that hold nothing but counters. The attributes of one start
     tag come first: libxml2 holds a whole start tag before anything can count it.
+
+    Returns how often ``xmlns`` occurs in the payload when it was counted (up to the limit on
+    declarations plus one), else None.
     """
     size = len(payload)
     attributes = limits.max_attributes
@@ -388,8 +393,12 @@ def _check_counts(payload: bytes, name: str, limits: Limits) -> None:
     if size > _MIN_NODE_BYTES * min(limits.max_elements, limits.max_nodes):
         _check_node_bounds(payload, name, limits)
     declarations = limits.max_namespace_declarations
-    if size > _MIN_DECLARATION_BYTES * declarations and occurs_more_than(payload, b"xmlns", declarations):
+    if size <= _MIN_DECLARATION_BYTES * declarations:
+        return None
+    seen = occurrences(payload, b"xmlns", declarations)
+    if seen > declarations:
         _check_declarations_exactly(payload, name, declarations)
+    return seen
 
 
 def _may_hold_a_crowded_tag(payload: bytes, limit: int) -> bool:
@@ -434,17 +443,17 @@ def _check_node_bounds(payload: bytes, name: str, limits: Limits) -> None:
     _count_exactly(payload, name, limits)
 
 
-def occurs_more_than(payload: AnyStr, needle: AnyStr, limit: int) -> bool:
-    """Whether ``needle`` (which cannot overlap itself) occurs more than ``limit`` times.
+def occurrences(payload: AnyStr, needle: AnyStr, limit: int) -> int:
+    """How often ``needle`` (which cannot overlap itself) occurs, counted up to ``limit + 1``.
 
     Searching backwards is a few times faster than ``count`` here, and stops at ``limit + 1``.
     """
     end = len(payload)
-    for _ in range(limit + 1):
+    for found in range(limit + 1):
         end = payload.rfind(needle, 0, end)
         if end < 0:
-            return False
-    return True
+            return found
+    return limit + 1
 
 
 # The exact scans read the bytes as a tokenizer does, with regular expressions that are supersets of
@@ -643,7 +652,7 @@ def _parse(
             "the document starts with a second byte order mark", source=name, line=1, column=1
         )
     declaration, prolog_end = _scan_prolog(text, name)
-    _check_counts(payload, name, limits)
+    xmlns_seen = _check_counts(payload, name, limits)
     parser = _parser()
     try:
         root = etree.fromstring(payload, parser)
@@ -654,7 +663,7 @@ def _parse(
     doctype = getattr(docinfo, "doctype", "")  # lxml-stubs 0.5 do not know DocInfo.doctype
     if doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise OvfSecurityError("documents with a DOCTYPE are refused", source=name, line=1, column=1)
-    return Parsed(root, text, bom, encoding, declaration, prolog_end, warnings)
+    return Parsed(root, text, bom, encoding, declaration, prolog_end, warnings, xmlns_seen)
 
 
 def _check_namespace_errors(parser: etree.XMLParser, name: str) -> None:

@@ -78,3 +78,30 @@ def test_the_depth_limit_holds_for_the_last_level_of_typed_children() -> None:
     with pytest.raises(ovfkit.OvfSecurityError, match="deeper than the limit of 10"):
         ovfkit.loads(nested.encode(), limits=ovfkit.Limits(max_depth=10))
     ovfkit.loads(nested.encode(), limits=ovfkit.Limits(max_depth=11))
+
+
+@pytest.mark.parametrize(
+    ("extra", "where"),
+    [
+        ('<x:Note xmlns:x="urn:x">n</x:Note>', "an element"),
+        ('<vmw:Config vmw:value="xmlns"/>', "an attribute value"),
+    ],
+)
+def test_declarations_below_the_root_are_found_in_large_documents(extra: str, where: str) -> None:
+    """The loader counts ``xmlns`` in a large document before parsing; the reader trusts that count
+    (one per root declaration: none below the root) and looks further when there are more."""
+    item = (
+        "<Item><rasd:ElementName>cpu</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID>"
+        "<rasd:ResourceType>3</rasd:ResourceType></Item>\n"
+    )
+    data = (
+        '<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" '
+        'xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:vmw="http://www.vmware.com/schema/ovf" '
+        'xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">'
+        '<VirtualSystem ovf:id="a"><Info>i</Info><VirtualHardwareSection><Info>h</Info>'
+        + item * 800
+        + item.replace("</Item>", extra + "</Item>")
+        + "</VirtualHardwareSection></VirtualSystem></Envelope>"
+    ).encode()
+    assert len(data) > 9 * ovfkit.Limits().max_namespace_declarations, where
+    assert ovfkit.dumps(ovfkit.loads(data)) == data
