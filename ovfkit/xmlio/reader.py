@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import operator
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -68,6 +69,7 @@ _POLY = object()  # a tag whose class depends on its xsi:type
 _UNKNOWN = object()  # a tag not yet looked up
 _NODE = object()  # a child read as an untyped node, whatever its content
 _GENERAL = object()  # a layout read by the general reader
+_FIRST = operator.itemgetter(0)
 #: How many layouts of a class are compared before a lookup by hash (see ``_Layouts``).
 _RECENT_LAYOUTS = 8
 #: A child layout is compiled on this sighting; at most this many are compiled per name context,
@@ -329,6 +331,9 @@ class _Reader:
         #: (Clark names, attribute scope, qualified names) of the last untyped element's attributes
         #: read by a compiled layout (see node_attr_names).
         self.last_node_attrs: tuple[Any, ...] = (None, None, ())
+        #: (class binding, attribute scope, Clark names, plan, qualified names) of the last typed
+        #: element's attributes (see attr_plan): elements written alike read theirs by it.
+        self.last_attr_plan: tuple[Any, ...] = (None, None, None, (), ())
         self.families: dict[str | None, str] = dict(FAMILY_OF)
         self.decls: dict[Any, list[tuple[str, str]]] = {}
         #: Attribute names as written, by element, when the tree cannot tell them (see prepare).
@@ -605,36 +610,60 @@ class _Reader:
         lexical: dict[str, str],
         attributes: dict[str, str],
         assign: Any,
-    ) -> list[str]:
+    ) -> tuple[str, ...]:
         """Read a typed element's attributes: typed ones into ``data`` (calling ``assign`` with each
         field set), others into ``attributes``; return their qualified names in order."""
+        keys = tuple(map(_FIRST, items))
+        last = self.last_attr_plan
+        plan: tuple[tuple[str, str | None, Any], ...]
+        attr_names: tuple[str, ...]
+        if keys == last[2] and binding is last[0] and scope_at is last[1]:
+            plan, attr_names = last[3], last[4]
+        else:
+            plan, attr_names = self.attr_plan(el, items, binding, scope_at)
+            if self.written_attrs is None:  # names written per element are not shared
+                self.last_attr_plan = (binding, scope_at, keys, plan, attr_names)
+        check_text = self.check_text
+        for (attr_name, field, read), (_, value) in zip(plan, items, strict=True):
+            if check_text and len(value) > self.max_text:
+                raise self.too_long(el)
+            if field is None:
+                attributes[attr_name] = value
+                continue
+            assign(field)
+            if read is None:
+                data[field] = value
+                continue
+            parsed, canonical = read(value)
+            if parsed is not None:
+                data[field] = parsed
+            if not canonical:
+                lexical[attr_name] = value
+        return attr_names
+
+    def attr_plan(
+        self, el: Any, items: list[tuple[str, str]], binding: ClassBinding, scope_at: dict[str, str]
+    ) -> tuple[tuple[tuple[str, str | None, Any], ...], tuple[str, ...]]:
+        """How ``read_attributes`` reads attributes with these names in a class: per attribute its
+        qualified name, the typed field it sets (None: untyped, or a field an earlier attribute set)
+        and the codec's read (None: the text as it is); and the qualified names in order."""
         names = self.names
         attr_specs = names.attr_specs.get(id(binding))
         if attr_specs is None:
             attr_specs = names.attr_specs[id(binding)] = _Memo(functools.partial(names.attr_spec, binding))
-        check_text = self.check_text
         done: set[str] = set()
-        attr_names = self.attr_qnames(el, items, scope_at)
-        for (clark, value), attr_name in zip(items, attr_names, strict=True):
-            if check_text and len(value) > self.max_text:
-                raise self.too_long(el)
+        attr_names = tuple(self.attr_qnames(el, items, scope_at))
+        plan: list[tuple[str, str | None, Any]] = []
+        for (clark, _), attr_name in zip(items, attr_names, strict=True):
             aspec = attr_specs[clark]
             if aspec is None or aspec.name in done:
-                attributes[attr_name] = value
+                plan.append((attr_name, None, None))
                 continue
             done.add(aspec.name)
-            assign(aspec.name)
             codec = aspec.codec
             assert codec is not None
-            if codec.exact:
-                data[aspec.name] = value
-                continue
-            parsed, canonical = codec.read(value)
-            if parsed is not None:
-                data[aspec.name] = parsed
-            if not canonical:
-                lexical[attr_name] = value
-        return attr_names
+            plan.append((attr_name, aspec.name, None if codec.exact else codec.read))
+        return tuple(plan), attr_names
 
     def read_typed(
         self,
@@ -722,6 +751,9 @@ class _Reader:
         assigned_append = assigned.append
         last_tag: Any = None  # children repeat tags: a tag equal to the last one is not hashed again
         leaf: Any = None
+        # The last child named through its own prefix (the URI has two, or declarations are nested):
+        # its tag, prefix and qualified name.
+        named: tuple[Any, Any, str] = (None, None, "")
         for child in el:
             tag = child.tag
             if tag != last_tag:
@@ -740,7 +772,13 @@ class _Reader:
             elif leaf[4] is not None:
                 name, is_list, _, child_qname, child_binding, by_layout = leaf
                 if is_list or data[name] is None:
-                    child_qname = child_qname or self.qname(child, tag, scope_el)
+                    if child_qname is None:
+                        prefix = child.prefix
+                        if tag == named[0] and prefix == named[1]:
+                            child_qname = named[2]
+                        else:
+                            child_qname = self.qname(child, tag, scope_el)
+                            named = (tag, prefix, child_qname)
                     if compiled and len(child) <= MAX_CHILDREN:
                         # read_typed's dispatch, inline: one call less per child (``compiled``
                         # holds only above the depth limit, which read_typed would check)

@@ -105,3 +105,81 @@ def test_declarations_below_the_root_are_found_in_large_documents(extra: str, wh
     ).encode()
     assert len(data) > 9 * ovfkit.Limits().max_namespace_declarations, where
     assert ovfkit.dumps(ovfkit.loads(data)) == data
+
+
+FILES = [
+    '<File ovf:href="a.vmdk" ovf:id="a" ovf:size="100"/>',
+    '<File ovf:href="b.vmdk" ovf:id="b" ovf:size="0100"/>',
+    '<File ovf:id="c" ovf:href="c.vmdk"/>',
+    '<File ovf:href="d.vmdk" ovf:id="d" ovf:size="100"/>',
+    '<File ovf:href="e.vmdk" ovf:id="e" ovf:size="100" vmw:x="1"/>',
+    '<File ovf:href="f.vmdk" ovf:id="f" ovf:size="100" o2:size="7"/>',
+    '<File ovf:href="g.vmdk" ovf:id="g" ovf:size="not a number"/>',
+    '<File ovf:href="h.vmdk" ovf:id="h" ovf:size="100"/>',
+]
+
+
+#: A File declaring the prefix of its own attribute (the document then has nested declarations).
+OWN_PREFIX = '<File xmlns:v="http://www.vmware.com/schema/ovf" ovf:href="v.vmdk" ovf:id="v" v:x="1"/>'
+
+
+def _references(files: list[str]) -> bytes:
+    return (
+        '<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" '
+        'xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:vmw="http://www.vmware.com/schema/ovf" '
+        'xmlns:o2="http://schemas.dmtf.org/ovf/envelope/2">'
+        "<References>" + "".join(files) + "</References></Envelope>"
+    ).encode()
+
+
+@pytest.mark.parametrize("compile_after", [1, 10**9])
+@pytest.mark.parametrize("extra", [[], [OWN_PREFIX]], ids=["root-declarations", "nested-declaration"])
+def test_attributes_read_by_the_plan_of_the_element_before_are_read_as_alone(
+    compile_after: int, extra: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Elements whose attributes have the names of the element before them reuse its reading plan;
+    each File reads as it does alone in a document (values, untyped attributes, spellings), also
+    where an element declares the prefix of an attribute itself."""
+    monkeypatch.setattr(reader, "_COMPILE_AFTER", compile_after)
+    monkeypatch.setattr(reader, "_COMPILE_MIN_CHARS", 0)
+    reader._NAMES.clear()
+    files = FILES + extra + FILES[::-1] + extra + FILES
+    data = _references(files)
+    model = ovfkit.loads(data)
+    assert isinstance(model, ovfkit.Envelope) and model.references is not None
+    for text, file in zip(files, model.references.files, strict=True):
+        alone = ovfkit.loads(_references([text]))
+        assert isinstance(alone, ovfkit.Envelope) and alone.references is not None
+        (expected,) = alone.references.files
+        assert (file, file.attributes, file.xml) == (expected, expected.attributes, expected.xml), text
+    assert ovfkit.dumps(model) == data
+    reader._NAMES.clear()
+
+
+def test_children_written_with_either_prefix_of_one_namespace_keep_theirs() -> None:
+    """The OVF namespace bound to two prefixes (the default one and ovf): each child is named by
+    its own prefix, also when it repeats the tag of the child before it with the other one."""
+    items = [
+        "<Item><rasd:InstanceID>1</rasd:InstanceID></Item>",
+        "<ovf:Item><rasd:InstanceID>2</rasd:InstanceID></ovf:Item>",
+        "<ovf:Item><rasd:InstanceID>3</rasd:InstanceID></ovf:Item>",
+        "<Item><rasd:InstanceID>4</rasd:InstanceID></Item>",
+    ]
+    data = (
+        '<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" '
+        'xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" '
+        'xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">'
+        '<VirtualSystem ovf:id="a"><Info>i</Info><VirtualHardwareSection><Info>h</Info>'
+        + "".join(items * 3)
+        + "</VirtualHardwareSection></VirtualSystem></Envelope>"
+    ).encode()
+    model = ovfkit.loads(data)
+    section = model.virtual_systems()[0].section(VirtualHardwareSection)
+    assert isinstance(section, VirtualHardwareSection)
+    assert [item.xml.name for item in section.items if item.xml is not None][:4] == [
+        "Item",
+        "ovf:Item",
+        "ovf:Item",
+        "Item",
+    ]
+    assert ovfkit.dumps(model) == data
