@@ -31,12 +31,16 @@ class Ratio:
     floor_seconds: float
     ratio: float
     budget: float | None = None
+    #: the product goal (``performance.md``) where it is stricter than the issue's budget
+    goal: float | None = None
 
     def line(self) -> str:
         """A report line."""
         verdict = ""
         if self.budget is not None:
             verdict = "  ok" if self.ratio <= self.budget else f"  OVER (budget {self.budget}x)"
+        if self.goal is not None:
+            verdict += f"; goal {self.goal}x " + ("met" if self.ratio <= self.goal else "not yet")
         return (
             f"{self.name:<42} {self.seconds * 1000:9.2f} ms   floor {self.floor_seconds * 1000:8.2f} ms"
             f"   {self.ratio:6.2f}x{verdict}"
@@ -49,6 +53,7 @@ def measure(
     floor: Callable[[], object],
     repeats: int = 15,
     budget: float | None = None,
+    goal: float | None = None,
 ) -> Ratio:
     """Time ``operation`` and ``floor`` alternately ``repeats`` times; the ratio is the median of ratios."""
     operation()
@@ -67,4 +72,6 @@ def measure(
         floors.append(middle - start)
         ops.append(end - middle)
         ratios.append((end - middle) / (middle - start))
-    return Ratio(name, statistics.median(ops), statistics.median(floors), statistics.median(ratios), budget)
+    return Ratio(
+        name, statistics.median(ops), statistics.median(floors), statistics.median(ratios), budget, goal
+    )
