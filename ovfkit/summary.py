@@ -6,6 +6,7 @@ from typing import Any
 
 from ovfkit.dialects import detect_dialect, ovf_version
 from ovfkit.hardware import disk_capacity_bytes, hardware_views
+from ovfkit.model.base import LAYOUT_FIELDS
 from ovfkit.model.envelope import Envelope
 from ovfkit.model.environment import Environment
 from ovfkit.model.sections import DeploymentOptionSection, DiskSection, NetworkSection, ProductSection
@@ -27,7 +28,7 @@ def summary_data(model: Envelope | Environment, profile: str | None = None) -> d
         return {
             "kind": "environment",
             "id": model.id,
-            "platform": model.platform.model_dump(exclude={"xml", "line", "extensions", "attributes"})
+            "platform": model.platform.model_dump(exclude={*LAYOUT_FIELDS, "extensions", "attributes"})
             if model.platform
             else None,
             "properties": model.properties,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 from ovfkit.diff.device import Device, is_uuid
 from ovfkit.diff.items import Resources
 from ovfkit.diff.values import normalize_mac, normalize_text, scalar
-from ovfkit.model.base import Node
+from ovfkit.model.base import LAYOUT_FIELDS, Node
 from ovfkit.model.cim import ResourceItem
 from ovfkit.model.values import ResourceType
 
@@ -62,12 +62,10 @@ _ADDRESSED_BY_OWN_ADDRESS = frozenset(
 )
 
 #: Item fields that are identity, layout or free text about the device, not its hardware.
-_NOT_COMPARED = frozenset(
+_NOT_COMPARED = LAYOUT_FIELDS | frozenset(
     {
         "attributes",
         "extensions",
-        "xml",
-        "line",
         "instance_id",
         "description",
         "caption",

@@ -16,12 +16,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ovfkit.diff.inventory import fingerprint_getter
-from ovfkit.model.base import Node
+from ovfkit.model.base import LAYOUT_FIELDS, Node
 from ovfkit.model.cim import ResourceItem
 
 __all__ = ["identical_flags", "identical_run"]
 
 #: What a Node says, its source line left out (nested children compare with the model's own equality).
+#: What an Item's fingerprint leaves out: its layout, and its extensions (compared as nodes, lines aside).
+_NOT_FINGERPRINTED = LAYOUT_FIELDS | {"extensions"}
 _NODE_CONTENT = operator.itemgetter("kind", "name", "namespace", "ns", "attributes", "children", "gaps")
 
 
@@ -57,7 +59,7 @@ class _Identical:
             return False
         getter = self.getter
         if cls is not self.getter_class or getter is None:
-            getter = self.getter = fingerprint_getter(cls, item_a, exclude=("xml", "line", "extensions"))
+            getter = self.getter = fingerprint_getter(cls, item_a, exclude=_NOT_FINGERPRINTED)
             self.getter_class = cls
         if getter(item_a.__dict__) != getter(item_b.__dict__):
             return False

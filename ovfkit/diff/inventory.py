@@ -17,7 +17,7 @@ from ovfkit.diff import ovirt_devices as ovirt
 from ovfkit.diff.device import Device
 from ovfkit.diff.items import Resources, select_items
 from ovfkit.diff.system import system_fields
-from ovfkit.model.base import OvfModel
+from ovfkit.model.base import LAYOUT_FIELDS, OvfModel
 from ovfkit.model.cim import ResourceItem
 from ovfkit.model.envelope import Envelope, VirtualSystem
 
@@ -25,11 +25,11 @@ __all__ = ["Inventory", "fingerprint", "fingerprint_getter"]
 
 _INSTANCE_ID = operator.attrgetter("instance_id")
 
-_GETTERS: dict[tuple[type, tuple[str, ...]], Callable[[dict[str, Any]], tuple[Any, ...]]] = {}
+_GETTERS: dict[tuple[type, frozenset[str]], Callable[[dict[str, Any]], tuple[Any, ...]]] = {}
 
 
 def fingerprint_getter(
-    cls: type, model: OvfModel, exclude: tuple[str, ...] = ("xml", "line")
+    cls: type, model: OvfModel, exclude: frozenset[str] = LAYOUT_FIELDS
 ) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
     """A function from the ``__dict__`` of a model of class ``cls`` (an Item, a Disk, ...) to all it
     says but ``exclude`` (its layout), as a tuple; ``model`` is one of them."""

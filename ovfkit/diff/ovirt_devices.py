@@ -18,7 +18,7 @@ from ovfkit.diff.device import Device, is_uuid
 from ovfkit.diff.devices import category_of
 from ovfkit.diff.items import Resources
 from ovfkit.diff.values import normalize_mac, normalize_text, parse_address, scalar
-from ovfkit.model.base import Node
+from ovfkit.model.base import LAYOUT_FIELDS, Node
 from ovfkit.model.cim import ResourceItem
 from ovfkit.model.values import ResourceType, parse_bool, parse_int
 
@@ -75,12 +75,10 @@ _DISK_ATTRIBUTES = {
     "ovf:pass-discard": "pass_discard",
 }
 
-_TYPED_NOT_COMPARED = frozenset(
+_TYPED_NOT_COMPARED = LAYOUT_FIELDS | frozenset(
     {
         "attributes",
         "extensions",
-        "xml",
-        "line",
         "instance_id",
         "description",
         "caption",

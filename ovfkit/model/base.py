@@ -19,10 +19,15 @@ __all__ = [
     "Child",
     "Comment",
     "Extension",
+    "LAYOUT_FIELDS",
     "Leaf",
     "Node",
     "OvfModel",
     "ProcessingInstruction",
+    "SET_DICT",
+    "SET_EXTRA",
+    "SET_FIELDS_SET",
+    "SET_PRIVATE",
     "SharedFieldSet",
     "Text",
     "XmlBinding",
@@ -87,7 +92,12 @@ class SharedFieldSet(set[str]):
     __slots__ = ()
 
 
-_SET_FIELDS_SET: Any = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+# The slot setters of pydantic's BaseModel, called directly: a model a reader builds gets its field
+# values without validation (the reader typed them), faster than through object.__setattr__.
+SET_DICT: Any = BaseModel.__dict__["__dict__"].__set__
+SET_FIELDS_SET: Any = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+SET_EXTRA: Any = BaseModel.__dict__["__pydantic_extra__"].__set__
+SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 class _Base(BaseModel):
@@ -101,22 +111,22 @@ class _Base(BaseModel):
         """Assign as pydantic does, after giving the model a fields set of its own if it shares one."""
         fields_set = self.__pydantic_fields_set__
         if fields_set.__class__ is SharedFieldSet and name not in fields_set:
-            _SET_FIELDS_SET(self, set(fields_set))
+            SET_FIELDS_SET(self, set(fields_set))
         super().__setattr__(name, value)
 
     def __eq__(self, other: object) -> bool:
         """Equal when of the same class with equal data; layout facts and line numbers do not count."""
         if type(self) is not type(other):
             return NotImplemented
-        mine = {k: v for k, v in self.__dict__.items() if k not in _LAYOUT_FIELDS}
-        theirs = {k: v for k, v in other.__dict__.items() if k not in _LAYOUT_FIELDS}
+        mine = {k: v for k, v in self.__dict__.items() if k not in LAYOUT_FIELDS}
+        theirs = {k: v for k, v in other.__dict__.items() if k not in LAYOUT_FIELDS}
         return mine == theirs
 
     __hash__ = None  # type: ignore[assignment]  # mutable models are not hashable
 
 
 #: Fields that describe how a document was written, not what it says.
-_LAYOUT_FIELDS = frozenset({"xml", "line", "document"})
+LAYOUT_FIELDS = frozenset({"xml", "line", "document"})
 
 
 class Comment(_Base):

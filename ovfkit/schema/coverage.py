@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ovfkit.model.base import OvfModel
+from ovfkit.model.base import LAYOUT_FIELDS, OvfModel
 from ovfkit.model.binding import BOOL, INT, RESOURCE_TYPE, STR, TOKENS, FieldSpec, binding_of
 from ovfkit.model.envelope import CONTENT_CLASSES, SECTION_CLASSES, Envelope
 from ovfkit.model.environment import Environment
@@ -81,7 +81,7 @@ _STRINGS = frozenset(
 )
 _XS = "http://www.w3.org/2001/XMLSchema"
 #: Model fields that stand for no XML name: what is left over, the layout, the union tag, the document.
-_UNBOUND_FIELDS = frozenset({"attributes", "extensions", "xml", "line", "kind", "document"})
+_UNBOUND_FIELDS = LAYOUT_FIELDS | {"attributes", "extensions", "kind"}
 
 #: The XSD simple-type kinds each value codec stands for.
 _CODEC_KINDS = {

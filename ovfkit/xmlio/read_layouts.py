@@ -16,18 +16,12 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
-
-from ovfkit.model.base import Node, SharedFieldSet, XmlInfo
+from ovfkit.model.base import SET_DICT, SET_EXTRA, SET_FIELDS_SET, SET_PRIVATE, Node, SharedFieldSet, XmlInfo
 from ovfkit.model.binding import ClassBinding
 
 __all__ = [
     "MAX_CHILDREN",
     "NODE_FIELDS",
-    "SET_DICT",
-    "SET_EXTRA",
-    "SET_FIELDS_SET",
-    "SET_PRIVATE",
     "TAG_OF",
     "LayoutReader",
     "compile_layout",
@@ -43,12 +37,6 @@ LayoutReader = Callable[[Any, Any, list[Any], dict[str, str], dict[str, str], in
 
 #: Every field of a Node counts as set; one shared set, never grown (it holds them all).
 NODE_FIELDS = set(Node.model_fields)
-# The slot setters of pydantic's BaseModel, called directly: a model the reader builds gets its field
-# values without validation (the reader typed them), faster than through object.__setattr__.
-SET_DICT: Any = BaseModel.__dict__["__dict__"].__set__
-SET_FIELDS_SET: Any = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-SET_EXTRA: Any = BaseModel.__dict__["__pydantic_extra__"].__set__
-SET_PRIVATE: Any = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _node_lines(index: int) -> list[str]:
@@ -205,11 +193,10 @@ def compile_layout(
         fields.append("extensions")
     # An element without attributes has the fields set of every other one of this layout: one
     # shared set (a model copies it before an assignment would change it, see SharedFieldSet).
-    names["FIELDS"] = frozenset(fields)
     names["SHARED_FIELDS"] = SharedFieldSet(fields)
     body.append("    items = el.items()")
     body.append("    if items:")
-    body.append("        fields = set(FIELDS)")
+    body.append("        fields = set(SHARED_FIELDS)")
     body.append(
         "        attr_names = r.read_attributes(el, items, BINDING, scope_at, data, lexical, attributes,"
         " fields.add)"

@@ -21,7 +21,18 @@ from typing import Any
 from lxml import etree
 
 from ovfkit.errors import OvfParseError, OvfSecurityError, quote
-from ovfkit.model.base import Comment, Node, OvfModel, ProcessingInstruction, XmlInfo, _defaults_of
+from ovfkit.model.base import (
+    SET_DICT,
+    SET_EXTRA,
+    SET_FIELDS_SET,
+    SET_PRIVATE,
+    Comment,
+    Node,
+    OvfModel,
+    ProcessingInstruction,
+    XmlInfo,
+    _defaults_of,
+)
 from ovfkit.model.binding import ClassBinding, FieldSpec, binding_of
 from ovfkit.model.envelope import CONTENT_CLASSES, SECTION_CLASSES, Document, Envelope
 from ovfkit.model.environment import Environment
@@ -29,10 +40,6 @@ from ovfkit.namespaces import FAMILY_OF, OVF_ENVELOPE_URIS, Ns
 from ovfkit.xmlio.read_layouts import (
     MAX_CHILDREN,
     NODE_FIELDS,
-    SET_DICT,
-    SET_EXTRA,
-    SET_FIELDS_SET,
-    SET_PRIVATE,
     TAG_OF,
     compile_layout,
 )
@@ -258,8 +265,11 @@ class _Layouts(dict[tuple[Any, ...], Any]):
         super().__init__()
         self.recent: tuple[tuple[tuple[Any, ...], Any], ...] = ()
 
-    def reader(self, tags: tuple[Any, ...]) -> Any:
-        """The entry for ``tags`` (None when there is none yet), remembered as a recent one."""
+    def find(self, tags: tuple[Any, ...]) -> Any:
+        """The entry for ``tags`` (None when there is none yet); one found by hash becomes a recent one."""
+        for recent_tags, found in self.recent:
+            if recent_tags == tags:
+                return found
         found = self.get(tags)
         if found is not None:
             self.recent = ((tags, found), *self.recent[: _RECENT_LAYOUTS - 1])
@@ -683,14 +693,9 @@ class _Reader:
             by_layout = self.names.layout_readers.get(id(binding))
             if by_layout is None:
                 by_layout = self.names.layout_readers.setdefault(id(binding), _Layouts())
-            for tags, found in by_layout.recent:
-                if tags == layout:
-                    layout_reader = found
-                    break
-            else:
-                layout_reader = by_layout.reader(layout)
-                if layout_reader is None:
-                    layout_reader = self.layout_reader(binding, layout, by_layout)
+            layout_reader = by_layout.find(layout)
+            if layout_reader is None:
+                layout_reader = self.layout_reader(binding, layout, by_layout)
             if layout_reader is not _GENERAL:
                 obj = layout_reader(self, el, kids, scope_el, scope_at, depth, qname)
                 if obj is not None:
@@ -785,14 +790,9 @@ class _Reader:
                         built = None
                         kids = child[:]
                         layout = tuple(map(TAG_OF, kids))
-                        for tags, found in by_layout.recent:
-                            if tags == layout:
-                                layout_reader = found
-                                break
-                        else:
-                            layout_reader = by_layout.reader(layout)
-                            if layout_reader is None:
-                                layout_reader = self.layout_reader(child_binding, layout, by_layout)
+                        layout_reader = by_layout.find(layout)
+                        if layout_reader is None:
+                            layout_reader = self.layout_reader(child_binding, layout, by_layout)
                         if layout_reader is not _GENERAL:
                             built = layout_reader(
                                 self, child, kids, scope_el, scope_at, depth + 1, child_qname
