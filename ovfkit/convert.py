@@ -2,10 +2,13 @@
 
 The JSON form is pydantic's serialization of an ``Envelope`` or ``Environment`` (snake_case field
 names, typed values as JSON numbers and booleans, vendor content as generic ``Node``/``Comment``/
-``ProcessingInstruction`` objects, the layout facts under each object's ``xml`` key), inside a small
-envelope object that names the format::
+``ProcessingInstruction`` objects), inside a small envelope object that names the format. How each
+element was written (its ``XmlInfo``) is in a table of the document's distinct layouts, and an
+element's ``xml`` key holds the number of its entry there::
 
-    {"ovfkit": "1", "kind": "envelope", "document": {...the Envelope...}}
+    {"ovfkit": "2", "kind": "envelope", "layouts": [{...XmlInfo...}, ...], "document": {...}}
+
+``from_json`` also reads format ``"1"``, which wrote each element's ``XmlInfo`` in its ``xml`` key.
 
 ``to_json`` writes it with serializers compiled for the concrete model types (``convert_write``).
 ``from_json`` validates strictly through pydantic and then checks that the result can be written as
@@ -28,15 +31,23 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import PydanticSerializationError, core_schema
 
 from ovfkit.convert_check import check_writable, may_hold_illegal_characters
 from ovfkit.convert_errors import OvfJsonError, OvfJsonLimitError, json_path
-from ovfkit.convert_write import write_json
+from ovfkit.convert_write import LayoutNumbers, empty_default, write_layouts, write_numbered
 from ovfkit.errors import OvfSecurityError, OvfWriteError, quote
-from ovfkit.model.base import Comment, Node, OvfModel, ProcessingInstruction, XmlInfo
+from ovfkit.model.base import (
+    READING_LAYOUTS,
+    Comment,
+    LayoutTable,
+    Node,
+    OvfModel,
+    ProcessingInstruction,
+    XmlInfo,
+)
 from ovfkit.model.envelope import Document, Envelope
 from ovfkit.model.environment import Environment
 from ovfkit.model.values import ResourceType
@@ -48,6 +59,8 @@ __all__ = [
     "JSON_SIZE_FACTOR",
     "OvfJsonError",
     "OvfJsonLimitError",
+    "READ_FORMAT_VERSIONS",
+    "SUMMARY_VERSION",
     "check_writable",
     "from_json",
     "json_path",
@@ -57,8 +70,12 @@ __all__ = [
     "to_summary",
 ]
 
-#: The version of the JSON form, written as ``"ovfkit": "1"``; it changes only on incompatible changes.
-FORMAT_VERSION = "1"
+#: The version of the JSON form, written as ``"ovfkit": "2"``; it changes only on incompatible changes.
+FORMAT_VERSION = "2"
+#: The versions of the JSON form ``from_json`` reads: "1" wrote each element's layout in place.
+READ_FORMAT_VERSIONS = ("1", "2")
+#: The version of the summary JSON (``to_summary``).
+SUMMARY_VERSION = "1"
 
 #: JSON input may be this many times ``Limits.max_bytes`` (the JSON form is larger than its XML).
 JSON_SIZE_FACTOR = 4
@@ -69,32 +86,63 @@ Model = Union[Envelope, Environment]  # noqa: UP007  (a runtime alias on Python 
 # -- the JSON form ---------------------------------------------------------------------------------
 
 
-class _EnvelopeJson(BaseModel):
+class _JsonForm(BaseModel):
+    """What the JSON forms of both kinds of document share: the format version and the layouts.
+
+    The fields are validated in this order, so the layouts are known before the document is read;
+    ``from_json`` sets ``READING_LAYOUTS`` to the ``LayoutTable`` that the document's numbers index.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    ovfkit: Literal["1", "2"]
+    kind: str
+    layouts: list[XmlInfo] = Field(default_factory=list, validate_default=True)
+
+    @field_validator("ovfkit")
+    @classmethod
+    def _numbered(cls, value: str) -> str:
+        table = READING_LAYOUTS.get()
+        if table is not None:
+            table.numbered = value != "1"
+        return value
+
+    @field_validator("layouts")
+    @classmethod
+    def _table(cls, value: list[XmlInfo]) -> list[XmlInfo]:
+        table = READING_LAYOUTS.get()
+        if table is not None:
+            if value and not table.numbered:
+                raise ValueError('a document of format "1" has no layout table')
+            table.layouts[:] = value
+            table.pending = False
+        return value
+
+
+class _EnvelopeJson(_JsonForm):
     """The JSON form of an OVF descriptor."""
 
-    model_config = ConfigDict(extra="forbid", title="OvfkitEnvelopeJson")
+    model_config = ConfigDict(title="OvfkitEnvelopeJson")
 
-    ovfkit: Literal["1"]
     kind: Literal["envelope"]
     document: Envelope
 
 
-class _EnvironmentJson(BaseModel):
+class _EnvironmentJson(_JsonForm):
     """The JSON form of an OVF environment document (``ovf-env.xml``)."""
 
-    model_config = ConfigDict(extra="forbid", title="OvfkitEnvironmentJson")
+    model_config = ConfigDict(title="OvfkitEnvironmentJson")
 
-    ovfkit: Literal["1"]
     kind: Literal["environment"]
     document: Environment
 
 
-_JsonForm = Annotated[_EnvelopeJson | _EnvironmentJson, Field(discriminator="kind")]
+_Forms = Annotated[_EnvelopeJson | _EnvironmentJson, Field(discriminator="kind")]
 
 
 @functools.lru_cache(maxsize=1)
 def _adapter() -> TypeAdapter[_EnvelopeJson | _EnvironmentJson]:
-    return TypeAdapter(_JsonForm)
+    return TypeAdapter(_Forms)
 
 
 def to_json(model: Model, *, indent: int | None = None) -> str:
@@ -112,40 +160,54 @@ def to_json(model: Model, *, indent: int | None = None) -> str:
         raise TypeError(f"to_json takes an Envelope or an Environment, not {type(model).__name__}")
     if indent is not None and indent < 0:
         raise ValueError("indent must be None or a number of spaces >= 0")
+    # pretty-printed, the document and the layouts are one level in
+    level = 0 if indent is None else 1
     try:
-        # pretty-printed, the document is one level in
-        body = write_json(model, indent, level=0 if indent is None else 1).decode()
+        body, layouts = write_numbered(model, indent, level)
     except PydanticSerializationError as exc:
         if "depth" not in str(exc):
             raise OvfWriteError(f"the model cannot be written as JSON: {quote(str(exc), 300)}") from None
         # Nesting deeper than pydantic-core serializes (about 250 elements, more than libxml2 reads).
+        numbers = LayoutNumbers()
         separators = (",", ":") if indent is None else (",", ": ")
-        body = json.dumps(_plain(model), ensure_ascii=False, indent=indent, separators=separators)
+        text = json.dumps(_plain(model, numbers), ensure_ascii=False, indent=indent, separators=separators)
         if indent is not None:
             # JSON text never has a raw newline inside a string, so re-indenting the body is a replace.
-            body = body.replace("\n", "\n" + " " * indent)
+            text = text.replace("\n", "\n" + " " * indent)
+        body, layouts = text.encode(), numbers.layouts
+    table = write_layouts(layouts, indent, level)
     if indent is None:
-        return f'{{"ovfkit":"{FORMAT_VERSION}","kind":"{kind}","document":{body}}}'
-    pad = " " * indent
-    return f'{{\n{pad}"ovfkit": "{FORMAT_VERSION}",\n{pad}"kind": "{kind}",\n{pad}"document": {body}\n}}'
+        head = f'{{"ovfkit":"{FORMAT_VERSION}","kind":"{kind}","layouts":'
+        parts = (head.encode(), table, b',"document":', body, b"}")
+    else:
+        pad = " " * indent
+        head = f'{{\n{pad}"ovfkit": "{FORMAT_VERSION}",\n{pad}"kind": "{kind}",\n{pad}"layouts": '
+        parts = (head.encode(), table, f',\n{pad}"document": '.encode(), body, b"\n}")
+    return b"".join(parts).decode()
 
 
-def _plain(value: Any) -> Any:
-    """The JSON data pydantic writes for a model (None left out), built by plain recursion."""
+def _plain(value: Any, numbers: LayoutNumbers) -> Any:
+    """The JSON data ``write_numbered`` writes for a model (None and empty defaults left out, layouts
+    numbered), built by plain recursion."""
+    if isinstance(value, XmlInfo):
+        return numbers.number(value)
     if isinstance(value, BaseModel):
         fields = type(value).model_fields
         out = {}
         for key, item in value.__dict__.items():
             info = fields.get(key)
-            if info is not None and not info.exclude and item is not None:
-                out[key] = _plain(item)
+            if info is None or info.exclude or item is None:
+                continue
+            if empty_default(info) and isinstance(item, (list, dict, tuple)) and not item:
+                continue
+            out[key] = _plain(item, numbers)
         return out
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        return [_plain(item, numbers) for item in value]
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: _plain(item, numbers) for key, item in value.items()}
     return value
 
 
@@ -185,19 +247,26 @@ def from_json(text: str | bytes, *, source: str | None = None, limits: Limits = 
         text = text[len(codecs.BOM_UTF8) :]
     elif isinstance(text, str) and text.startswith("\ufeff"):
         text = text[1:]
-    with _no_collection():
-        try:
-            wrapped = _adapter().validate_json(text, strict=True)
-        except ValidationError as exc:
-            first = exc.errors(include_url=False, include_context=False)[0]
-            if first["type"] != "json_invalid" or "recursion limit" not in first["msg"]:
-                raise _validation_error(exc, text, name) from None
-            wrapped = _validate_in_pieces(text, name)
-        except (ValueError, RecursionError) as exc:
-            raise OvfJsonError(f"cannot read the JSON: {quote(str(exc), 200)}", source=name) from None
+    table = LayoutTable()
+    token = READING_LAYOUTS.set(table)
+    try:
+        with _no_collection():
+            try:
+                wrapped = _adapter().validate_json(text, strict=True)
+            except ValidationError as exc:
+                first = exc.errors(include_url=False, include_context=False)[0]
+                if first["type"] != "json_invalid" or "recursion limit" not in first["msg"]:
+                    raise _validation_error(exc, text, name) from None
+                table = LayoutTable()
+                READING_LAYOUTS.set(table)
+                wrapped = _validate_in_pieces(text, name)
+            except (ValueError, RecursionError) as exc:
+                raise OvfJsonError(f"cannot read the JSON: {quote(str(exc), 200)}", source=name) from None
+    finally:
+        READING_LAYOUTS.reset(token)
     model = wrapped.document
     scan = may_hold_illegal_characters(text)
-    check_writable(model, limits=limits, source=name, scan_characters=scan, text=text)
+    check_writable(model, limits=limits, source=name, scan_characters=scan, text=text, layouts=table.layouts)
     return model
 
 
@@ -354,8 +423,8 @@ def _validation_error(
             )
         if not isinstance(given, dict) or "ovfkit" not in given:
             return OvfJsonError(
-                'not ovfkit JSON: expected an object {"ovfkit": "1", "kind": "envelope" or "environment", '
-                '"document": {...}}',
+                f'not ovfkit JSON: expected an object {{"ovfkit": "{FORMAT_VERSION}", "kind": "envelope" or '
+                '"environment", "layouts": [...], "document": {...}}',
                 source=name,
                 path="$",
             )
@@ -374,7 +443,8 @@ def _validation_error(
             message = 'not ovfkit JSON: the "ovfkit" format marker is missing'
         else:
             got = _describe(first.get("input"))
-            message = f'unsupported ovfkit JSON format version {got}: this ovfkit reads "{FORMAT_VERSION}"'
+            readable = " and ".join(f'"{version}"' for version in READ_FORMAT_VERSIONS)
+            message = f"unsupported ovfkit JSON format version {got}: this ovfkit reads {readable}"
 
     more = len(errors) - 1
     if more:
@@ -405,7 +475,9 @@ def _field_names() -> frozenset[str]:
 
 # -- JSON Schema -----------------------------------------------------------------------------------
 
-SCHEMA_ID = "urn:ovfkit:json:1"
+SCHEMA_ID = f"urn:ovfkit:json:{FORMAT_VERSION}"
+
+_XML_INFO_REF = "#/$defs/XmlInfo"
 
 
 class _SchemaGenerator(GenerateJsonSchema):
@@ -440,10 +512,35 @@ def _require_kind(node: Any) -> None:
             _require_kind(value)
 
 
+def _numbered_layouts(node: Any) -> None:
+    """The schema of what ``to_json`` writes: format 2, each element's ``xml`` a layout number."""
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            layout = properties.get("xml")
+            if isinstance(layout, dict) and {"$ref": _XML_INFO_REF} in layout.get("anyOf", []):
+                properties["xml"] = {
+                    "title": "Xml",
+                    "description": "How the element was written: the number of its entry in the "
+                    "document's layouts.",
+                    "type": "integer",
+                    "minimum": 0,
+                }
+            version = properties.get("ovfkit")
+            if isinstance(version, dict) and "enum" in version:
+                properties["ovfkit"] = {"title": "Ovfkit", "const": FORMAT_VERSION, "type": "string"}
+        for value in node.values():
+            _numbered_layouts(value)
+    elif isinstance(node, list):
+        for value in node:
+            _numbered_layouts(value)
+
+
 @functools.lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
     generated = _adapter().json_schema(mode="validation", schema_generator=_SchemaGenerator)
     _require_kind(generated)
+    _numbered_layouts(generated)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -469,4 +566,4 @@ def to_summary(model: Model, *, profile: str | None = None) -> dict[str, Any]:
     """
     data = summary_data(model, profile)
     summary_of = data.pop("kind")
-    return {"ovfkit": FORMAT_VERSION, "kind": "summary", "summary_of": summary_of, **data}
+    return {"ovfkit": SUMMARY_VERSION, "kind": "summary", "summary_of": summary_of, **data}

@@ -30,7 +30,7 @@ from __future__ import annotations
 import codecs
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Union
 
@@ -100,11 +100,35 @@ class _XmlError(Exception):
         self.message = message
         self.limit = limit  # a resource limit, not malformed XML
         self.parts: list[str | int] = []
+        #: the entry of the document's layout table the problem is in, and how many parts are inside it
+        self.layout: int | None = None
+        self.layout_parts = 0
 
     def at(self, *parts: str | int) -> _XmlError:
         """Prepend path parts (called from the innermost frame outwards)."""
         self.parts[0:0] = parts
         return self
+
+    def in_layout(self, number: int | None) -> _XmlError:
+        """Mark the problem as one in entry ``number`` of the layout table (None: not from a table)."""
+        if number is not None and self.layout is None:
+            self.layout = number
+            self.layout_parts = len(self.parts)
+        return self
+
+    def located(self) -> tuple[str, str]:
+        """The JSON path and message: a problem in a layout of the table is named there.
+
+        The element that uses the layout is named in the message: whether a prefix is declared, say,
+        depends on where the layout is used.
+        """
+        parts: list[str | int] = ["document", *self.parts]
+        if self.layout is None:
+            return json_path(parts), self.message
+        inside = parts[len(parts) - self.layout_parts :] if self.layout_parts else []
+        element = parts[: len(parts) - self.layout_parts - 1]  # without its "xml"
+        message = f"{self.message} (in the layout of {json_path(element)})"
+        return json_path(["layouts", self.layout, *inside]), message
 
 
 _Scope = dict[str, str]
@@ -194,7 +218,9 @@ def _facts(cls: type[OvfModel]) -> _Facts:
 class _Checker:
     """Walks a model and raises ``_XmlError`` for anything that would not be well-formed XML."""
 
-    def __init__(self, limits: Limits, exact: bool = True) -> None:
+    def __init__(
+        self, limits: Limits, exact: bool = True, layout_numbers: dict[int, int] | None = None
+    ) -> None:
         self.ovf_uri: str | None = None  # the envelope's own namespace, when it is not a known one
         self.max_depth = limits.max_depth
         self.max_elements = limits.max_elements
@@ -208,7 +234,11 @@ class _Checker:
         self.names: set[str] = set()
         self.resolved: set[tuple[Any, ...]] = set()
         self.element_uris: dict[tuple[int, str], str | None] = {}
+        # by scope id, the ids of XmlInfos found in ``resolved`` (the model holds them during the walk)
+        self.checked_layouts: dict[int, set[int]] = {}
         self.scopes: list[_Scope] = []  # kept alive so that scope ids stay unique during a walk
+        #: the number of each XmlInfo of the document's layout table, by id
+        self.layout_numbers = layout_numbers or {}
 
     # -- names and scopes ----------------------------------------------------------------------
 
@@ -343,7 +373,7 @@ class _Checker:
             try:
                 scope = self.layout(info, scope, model)
             except _XmlError as problem:
-                raise problem.at("xml") from None
+                raise problem.in_layout(self.layout_numbers.get(id(info))).at("xml") from None
         if attributes:
             self.nodes += len(attributes)
             try:
@@ -378,17 +408,22 @@ class _Checker:
         fast = not self.exact and depth < self.max_depth
         resolved = self.resolved
         scope_id = id(scope)
+        # the layouts found checked in this scope, by identity: children share their XmlInfo
+        checked = self.checked_layouts.setdefault(scope_id, set())
         for index, child in enumerate(children):
             data = child.__dict__
             info = data["xml"]
             facts = _FACTS.get(type(child)) or _facts(type(child))
             if fast and info is not None and not facts.children and not data["attributes"]:
-                layout = info.__dict__
-                if (
-                    not layout["ns"]
-                    and not layout["leaf_attrs"]
-                    and (scope_id, layout["name"], layout["attrs"], layout["children"]) in resolved
-                ):
+                if id(info) not in checked:
+                    layout = info.__dict__
+                    if (
+                        not layout["ns"]
+                        and not layout["leaf_attrs"]
+                        and (scope_id, layout["name"], layout["attrs"], layout["children"]) in resolved
+                    ):
+                        checked.add(id(info))
+                if id(info) in checked:
                     elements = facts.most_elements
                     if facts.lists is not None:
                         elements += sum(map(len, facts.lists(data)))
@@ -626,7 +661,7 @@ class _Checker:
                     raise problem.at(field, index) from None
 
 
-def _characters(value: Any) -> None:
+def _characters(value: Any, layout_numbers: dict[int, int]) -> None:
     """Raise ``_XmlError`` at the first string (key or value) holding a character XML 1.0 cannot carry."""
     if isinstance(value, str):
         bad = _ILLEGAL.search(value)
@@ -635,20 +670,22 @@ def _characters(value: Any) -> None:
     elif isinstance(value, BaseModel):
         for key, item in value.__dict__.items():
             try:
-                _characters(item)
+                _characters(item, layout_numbers)
             except _XmlError as problem:
+                if isinstance(item, XmlInfo):
+                    problem.in_layout(layout_numbers.get(id(item)))
                 raise problem.at(key) from None
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             try:
-                _characters(item)
+                _characters(item, layout_numbers)
             except _XmlError as problem:
                 raise problem.at(index) from None
     elif isinstance(value, dict):
         for key, item in value.items():
             try:
-                _characters(key)
-                _characters(item)
+                _characters(key, layout_numbers)
+                _characters(item, layout_numbers)
             except _XmlError as problem:
                 raise problem.at(key) from None
 
@@ -706,6 +743,7 @@ def check_writable(
     source: str | None = None,
     scan_characters: bool = True,
     text: str | bytes | None = None,
+    layouts: Sequence[XmlInfo] = (),
 ) -> None:
     """Raise ``OvfJsonError`` (with the JSON path) if ``dumps`` could not write ``model`` as well-formed XML.
 
@@ -715,13 +753,16 @@ def check_writable(
     ``limits`` are held as loading the written XML would hold them (see the module docstring): over
     one is an ``OvfJsonLimitError`` (an ``OvfJsonError`` and an ``OvfSecurityError``). ``text`` is
     the JSON text the model was read from, when there was one: no string is longer than it, so no
-    text node can be over a ``max_text`` at least as long, and the strings need no walk.
+    text node can be over a ``max_text`` at least as long, and the strings need no walk. ``layouts``
+    is the layout table of that text: a problem in one of its entries is named there
+    (``$.layouts[3].children[1]``), with the element it was found on.
     """
     name = source or "<json>"
+    numbers = {id(info): number for number, info in enumerate(layouts)}
     # Counting exactly costs more than the rest of the walk: an upper bound usually settles it.
-    bound = _walk(model, limits, name, scan_characters, exact=False)
+    bound = _walk(model, limits, name, scan_characters, False, numbers)
     if bound.elements > limits.max_elements or bound.nodes > limits.max_nodes:
-        exact = _walk(model, limits, name, False, exact=True)  # raises at the element over a limit
+        exact = _walk(model, limits, name, False, True, numbers)  # raises at the element over a limit
         if exact.elements > limits.max_elements or exact.nodes > limits.max_nodes:
             raise OvfJsonLimitError(exact.over_count().message, source=name)  # nodes around the root
         if exact.elements + exact.slack > limits.max_elements or exact.nodes + exact.slack > limits.max_nodes:
@@ -731,9 +772,17 @@ def check_writable(
         _read_back(model, limits, name)
 
 
-def _walk(model: Model, limits: Limits, name: str, scan_characters: bool, exact: bool) -> _Checker:
+def _walk(
+    model: Model,
+    limits: Limits,
+    name: str,
+    scan_characters: bool,
+    exact: bool,
+    layout_numbers: dict[int, int] | None = None,
+) -> _Checker:
     """Walk the model once: raise what cannot be written, and count what can."""
-    checker = _Checker(limits, exact)
+    layout_numbers = layout_numbers or {}
+    checker = _Checker(limits, exact, layout_numbers)
     if isinstance(model, Envelope):
         checker.ovf_uri = model.namespace
     try:
@@ -752,8 +801,9 @@ def _walk(model: Model, limits: Limits, name: str, scan_characters: bool, exact:
             checker.nodes += len(scope) - 1
         checker.model(model, scope, 0)
         if scan_characters:
-            _characters(model)
+            _characters(model, layout_numbers)
     except _XmlError as problem:
         error = OvfJsonLimitError if problem.limit else OvfJsonError
-        raise error(problem.message, source=name, path=json_path(["document", *problem.parts])) from None
+        path, message = problem.located()
+        raise error(message, source=name, path=path) from None
     return checker

@@ -9,13 +9,21 @@ own, compiled from its core schema with changes that leave the output byte for b
   fields: pydantic writes the fields an object has, in its ``__dict__`` order, so a generic node, a
   comment and a processing instruction are each written exactly as before, with their ``kind``;
 - an enum of integers or strings (``ResourceType``) is written as the integer or string it is;
-- a field's default and ``None`` wrappers go (values are written with ``exclude_none``);
+- a field's default and ``None`` wrappers go (values are written with ``exclude_none``), but for an
+  empty list, dict or tuple default, which becomes a plain ``[]``, ``{}`` or ``()`` default: values
+  are written with ``exclude_defaults`` too, so an empty collection that is a field's default is left
+  out (it reads back as that default);
 - each model schema names a stand-in class (see ``_stand_in``), or pydantic-core would use the model
   class's own serializer and ignore the rest.
 
 A union that cannot be merged (the sections: two of them type ``id`` and ``items`` differently) stays,
 and the classes that hold one (``Envelope``, ``VirtualSystem``, ``VirtualSystemCollection``) are written
 here field by field, each union member by its own class's serializer: there are few of them.
+
+An element's ``xml`` (its ``XmlInfo``) is written as a number: the index of that layout in a table of
+the distinct layouts met while writing (``write_numbered``), which the caller writes once, beside the
+document. A section's thousands of Items are laid out a few ways, so the table is short, and a number
+is far cheaper to write and to read back than the layout itself.
 
 Every object is written as the class its field declares (an instance of another class in a field is
 written with that field's fields), as ``model_dump_json`` without ``serialize_as_any`` does.
@@ -24,14 +32,19 @@ written with that field's fields), as ``model_dump_json`` without ``serialize_as
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, cast
 
 from pydantic import BaseModel
-from pydantic_core import CoreSchema, SchemaSerializer
+from pydantic.fields import FieldInfo
+from pydantic_core import CoreSchema, SchemaSerializer, core_schema
 
-__all__ = ["write_json"]
+from ovfkit.model.base import XmlInfo
+
+__all__ = ["LayoutNumbers", "empty_default", "write_json", "write_layouts", "write_numbered"]
 
 _Schema = dict[str, Any]
 #: Keys of a core schema whose values are not schemas (or must stay as they are).
@@ -40,6 +53,8 @@ _NOT_SCHEMAS = frozenset(
 )
 #: Wrappers whose inner ``schema`` is the schema of the same value.
 _WRAPPERS = frozenset({"default", "nullable"})
+#: Wrappers a model field's value is written through: its default, None and a before-validator.
+_FIELD_WRAPPERS = _WRAPPERS | {"function-before"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +68,103 @@ class _Compiled:
     fields: dict[str, SchemaSerializer]
     #: names of fields pydantic never writes (``exclude=True``)
     excluded: frozenset[str]
+    #: names of fields left out when they hold an empty collection (their default)
+    omitted_empty: frozenset[str]
+    #: the rewritten core schema ``serializer`` was built from
+    schema: _Schema
+
+
+def empty_default(field: FieldInfo) -> bool:
+    """True for a field whose default is an empty list, dict or tuple: written only when not empty."""
+    if field.default_factory is list or field.default_factory is dict:
+        return True
+    return (
+        field.default_factory is None and isinstance(field.default, (list, dict, tuple)) and not field.default
+    )
+
+
+def _empty_default(schema: _Schema) -> list[Any] | dict[str, Any] | tuple[()] | None:
+    """The empty collection a ``default`` core schema gives, or None when it gives something else."""
+    if schema.get("type") != "default":
+        return None
+    factory = schema.get("default_factory")
+    if factory is list:
+        return []
+    if factory is dict:
+        return {}
+    default = schema.get("default", None)
+    if factory is None and isinstance(default, (list, dict, tuple)) and not default:
+        return type(default)()
+    return None
+
+
+@dataclass
+class LayoutNumbers:
+    """The layouts of a document being written, each distinct one numbered once, in order of use."""
+
+    layouts: list[XmlInfo] = dataclass_field(default_factory=list)
+    by_id: dict[int, int] = dataclass_field(default_factory=dict)
+    by_value: dict[tuple[Any, ...], int] = dataclass_field(default_factory=dict)
+    #: every XmlInfo numbered, kept alive so that no other object takes its id during the writing
+    held: list[XmlInfo] = dataclass_field(default_factory=list)
+
+    def number(self, info: Any) -> int:
+        """The number of ``info`` in the table (equal layouts share one), added when it is new."""
+        found = self.by_id.get(id(info))
+        if found is not None:
+            return found
+        if not isinstance(info, XmlInfo):
+            raise TypeError(f"an element's xml must be an XmlInfo, not {type(info).__name__}")
+        key = _layout_key(info)
+        found = self.by_value.get(key) if key is not None else None
+        if found is None:
+            found = len(self.layouts)
+            self.layouts.append(info)
+            if key is not None:
+                self.by_value[key] = found
+        self.by_id[id(info)] = found
+        self.held.append(info)
+        return found
+
+
+def _layout_key(info: XmlInfo) -> tuple[Any, ...] | None:
+    """All of a layout's facts as one hashable value, or None when one of them cannot be hashed."""
+    facts = info.__dict__
+    key = (
+        facts["name"],
+        facts["ns"],
+        facts["attrs"],
+        facts["children"],
+        facts["gaps"],
+        tuple(facts["lexical"].items()),
+        tuple((index, tuple(pairs)) for index, pairs in facts["leaf_attrs"].items()),
+    )
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+#: The table of the document being written by ``write_numbered`` in this context.
+_WRITING_LAYOUTS: ContextVar[LayoutNumbers | None] = ContextVar("ovfkit_writing_layouts", default=None)
+
+
+def _layout_number(info: Any) -> int:
+    """How an ``xml`` field is written: the number of its layout in the document's table."""
+    table = _WRITING_LAYOUTS.get()
+    if table is None:
+        raise TypeError("layout numbers are written only by write_numbered")
+    found = table.by_id.get(id(info))  # most elements share a layout met before: no method call
+    return table.number(info) if found is None else found
+
+
+_NUMBERED_LAYOUT: _Schema = {
+    "type": "any",
+    "serialization": core_schema.plain_serializer_function_ser_schema(
+        _layout_number, return_schema=core_schema.int_schema()
+    ),
+}
 
 
 class _Compiler:
@@ -88,11 +200,17 @@ class _Compiler:
                 return merged
         if kind == "model-field":
             # Values are written with exclude_none: a field's None never reaches its serializer, and a
-            # default is no part of writing.
+            # default or a validator is no part of writing.
             inner = value["schema"]
-            while inner.get("type") in _WRAPPERS:
+            empty = _empty_default(inner)
+            while inner.get("type") in _FIELD_WRAPPERS:
                 inner = inner["schema"]
-            return {**value, "schema": self.rewrite(inner)}
+            if self.resolve(inner).get("cls") is XmlInfo:
+                return {**value, "schema": _NUMBERED_LAYOUT}
+            written = self.rewrite(inner)
+            if empty is not None:
+                written = {"type": "default", "default": empty, "schema": written}
+            return {**value, "schema": written}
         return {key: item if key in _NOT_SCHEMAS else self.rewrite(item) for key, item in value.items()}
 
     def merge(self, union: _Schema) -> _Schema | None:
@@ -106,6 +224,8 @@ class _Compiler:
         if found is not None:
             return found
         fields: dict[str, _Schema] = {}
+        # a field is left out when empty only if every member that has it defaults to empty
+        empty_everywhere: dict[str, bool] = {}
         for member in members:
             inner = member.get("schema", {})
             if (
@@ -117,8 +237,15 @@ class _Compiler:
             if inner.get("computed_fields") or inner.get("extras_schema"):
                 return None
             for name, field in inner["fields"].items():
-                if name != tag and fields.setdefault(name, _written(field)) != _written(field):
+                if name == tag:
+                    continue
+                if _written(fields.setdefault(name, field)) != _written(field):
                     return None
+                empty = _empty_default(field["schema"]) is not None
+                empty_everywhere[name] = empty_everywhere.get(name, True) and empty
+        for name, empty in empty_everywhere.items():
+            if not empty:
+                fields[name] = _written(fields[name])
         ref = "ovfkit-json:" + "|".join(key)
         reference: _Schema = {"type": "definition-ref", "schema_ref": ref}
         self.merged[key] = reference  # before rewriting the fields, which may hold the union again
@@ -248,6 +375,9 @@ def _compiled(cls: type[BaseModel]) -> _Compiled:
         return SchemaSerializer(cast(CoreSchema, schema))
 
     serializer = serializer_of(rewritten_top)
+    schema = rewritten_top
+    if rewritten_defs:
+        schema = {"type": "definitions", "schema": rewritten_top, "definitions": rewritten_defs}
     model = _model_schema(rewritten_top, compiler.definitions)
     fields: dict[str, _Schema] = model["schema"]["fields"]
     walked = {
@@ -259,7 +389,38 @@ def _compiled(cls: type[BaseModel]) -> _Compiled:
     if walked:
         by_field = {name: serializer_of(field["schema"]) for name, field in fields.items()}
     excluded = frozenset(name for name, info in cls.model_fields.items() if info.exclude)
-    return _Compiled(serializer, walked, by_field, excluded)
+    omitted_empty = frozenset(name for name, info in cls.model_fields.items() if empty_default(info))
+    return _Compiled(serializer, walked, by_field, excluded, omitted_empty, schema)
+
+
+def write_numbered(
+    model: BaseModel, indent: int | None = None, level: int = 0
+) -> tuple[bytes, list[XmlInfo]]:
+    """The JSON text of ``model`` with layouts as numbers, and the layouts those numbers index.
+
+    Write the layouts with ``write_layouts``; ``indent`` and ``level`` are those of ``write_json``.
+    """
+    table = LayoutNumbers()
+    token = _WRITING_LAYOUTS.set(table)
+    try:
+        text = write_json(model, indent, level)
+    finally:
+        _WRITING_LAYOUTS.reset(token)
+    return text, table.layouts
+
+
+def write_layouts(layouts: list[XmlInfo], indent: int | None = None, level: int = 0) -> bytes:
+    """The JSON array of a document's layout table (``indent`` and ``level`` as for ``write_json``)."""
+    text = _layouts_serializer().to_json(
+        layouts, indent=indent, exclude_none=True, exclude_defaults=True, warnings="error"
+    )
+    return _indented(text, indent, level)
+
+
+@functools.cache
+def _layouts_serializer() -> SchemaSerializer:
+    """The serializer of a list of layouts: one call for the whole table."""
+    return SchemaSerializer(cast(CoreSchema, {"type": "list", "items_schema": _compiled(XmlInfo).schema}))
 
 
 def write_json(model: BaseModel, indent: int | None = None, level: int = 0) -> bytes:
@@ -277,7 +438,9 @@ def _pieces(model: BaseModel, indent: int | None, level: int) -> Iterator[bytes]
     compiled = _compiled(type(model))
     if not compiled.walked:
         yield _indented(
-            compiled.serializer.to_json(model, indent=indent, exclude_none=True, warnings="error"),
+            compiled.serializer.to_json(
+                model, indent=indent, exclude_none=True, exclude_defaults=True, warnings="error"
+            ),
             indent,
             level,
         )
@@ -285,6 +448,8 @@ def _pieces(model: BaseModel, indent: int | None, level: int) -> Iterator[bytes]
     entries: list[tuple[str, Any, bool | None]] = []
     for name, value in model.__dict__.items():
         if value is None or name in compiled.excluded:
+            continue
+        if name in compiled.omitted_empty and isinstance(value, (list, dict, tuple)) and not value:
             continue
         entries.append((name, value, compiled.walked.get(name)))
     if not entries:
@@ -301,12 +466,14 @@ def _pieces(model: BaseModel, indent: int | None, level: int) -> Iterator[bytes]
         elif walked_list is False and isinstance(value, BaseModel):
             yield from _pieces(value, indent, level + 1)
         else:
-            text = compiled.fields[name].to_json(value, indent=indent, exclude_none=True, warnings="error")
+            text = compiled.fields[name].to_json(
+                value, indent=indent, exclude_none=True, exclude_defaults=True, warnings="error"
+            )
             yield _indented(text, indent, level + 1)
     yield _pad(indent, level) + b"}"
 
 
-def _list_pieces(values: list[BaseModel], indent: int | None, level: int) -> Iterator[bytes]:
+def _list_pieces(values: Sequence[BaseModel], indent: int | None, level: int) -> Iterator[bytes]:
     if not values:
         yield b"[]"
         return

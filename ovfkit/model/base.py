@@ -9,10 +9,12 @@ attribute order, whitespace, original lexical forms) live in ``xml``. Models hol
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "Attr",
@@ -20,10 +22,12 @@ __all__ = [
     "Comment",
     "Extension",
     "LAYOUT_FIELDS",
+    "LayoutTable",
     "Leaf",
     "Node",
     "OvfModel",
     "ProcessingInstruction",
+    "READING_LAYOUTS",
     "SET_DICT",
     "SET_EXTRA",
     "SET_FIELDS_SET",
@@ -227,6 +231,26 @@ class XmlInfo(_Base):
     leaf_attrs: dict[str, list[tuple[str, str]]] = Field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class LayoutTable:
+    """The ``layouts`` of a JSON document being read, which its elements name by number.
+
+    The JSON form writes each distinct ``XmlInfo`` once, in a table, and an element's ``xml`` as its
+    index there (see ``ovfkit.convert``). While such a document is validated, ``READING_LAYOUTS``
+    holds its table: ``numbered`` once its format version says ``xml`` values are numbers, and
+    ``layouts`` once the table itself is read (it comes before the document).
+    """
+
+    numbered: bool = False
+    layouts: list[XmlInfo] = dataclass_field(default_factory=list)
+    #: the table is yet to be read, or could not be (its own errors are reported, not each number's)
+    pending: bool = True
+
+
+#: The layout table of the JSON document being validated in this context, or None.
+READING_LAYOUTS: ContextVar[LayoutTable | None] = ContextVar("ovfkit_reading_layouts", default=None)
+
+
 class OvfModel(_Base):
     """Base of every element model: typed fields plus what they leave over, plus layout facts.
 
@@ -242,6 +266,26 @@ class OvfModel(_Base):
     extensions: list[Extension] = Field(default_factory=list)
     xml: XmlInfo | None = None
     line: int | None = Field(default=None, exclude=True, repr=False)
+
+    @field_validator("xml", mode="before")
+    @classmethod
+    def _numbered_layout(cls, value: Any) -> Any:
+        """In a JSON document with a layout table, ``xml`` is the index of its entry there."""
+        table = READING_LAYOUTS.get()
+        if table is None or value is None:
+            return value
+        if not table.numbered:
+            # A format "1" document: the layout in place. A before-validator is handed the JSON
+            # value as Python data, where strict validation would take no list for a tuple; the
+            # lax validation of JSON data accepts nothing else strict JSON validation refuses.
+            return XmlInfo.model_validate(value) if isinstance(value, dict) else value
+        if type(value) is not int:
+            raise ValueError("expected the number of an entry in the document's layouts")
+        if table.pending:
+            return None  # the table itself is wrong: its errors say why
+        if not 0 <= value < len(table.layouts):
+            raise ValueError(f"layout {value} is not in the document's {len(table.layouts)} layouts")
+        return table.layouts[value]
 
     @classmethod
     def _fast(cls, values: dict[str, Any]) -> Any:

@@ -43,7 +43,7 @@ def test_ovf_to_json_and_back_through_files(tmp_path: Path, source: Path) -> Non
     as_json, as_ovf = tmp_path / "out.json", tmp_path / "back.ovf"
     assert main(["convert", str(source), "-o", str(as_json)]) == 0
     data = json.loads(as_json.read_text(encoding="utf-8"))
-    assert data["ovfkit"] == "1" and data["kind"] in ("envelope", "environment")
+    assert data["ovfkit"] == "2" and data["kind"] in ("envelope", "environment")
     assert main(["convert", str(as_json), "-o", str(as_ovf)]) == 0
     original = source.read_bytes()
     assert as_ovf.read_bytes() == ovfkit.dumps(ovfkit.loads(original))

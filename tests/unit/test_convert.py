@@ -101,8 +101,8 @@ def test_compact_form_is_one_line_with_the_format_marker() -> None:
     text = to_json(new_envelope())
     assert "\n" not in text
     data = json.loads(text)
-    assert list(data) == ["ovfkit", "kind", "document"]
-    assert data["ovfkit"] == FORMAT_VERSION == "1"
+    assert list(data) == ["ovfkit", "kind", "layouts", "document"]
+    assert data["ovfkit"] == FORMAT_VERSION == "2"
     assert data["kind"] == "envelope"
 
 
@@ -123,7 +123,7 @@ def test_indented_form_holds_the_same_data() -> None:
     compact, pretty = to_json(model), to_json(model, indent=4)
     assert json.loads(pretty) == json.loads(compact)
     lines = pretty.splitlines()
-    assert lines[0] == "{" and lines[1] == '    "ovfkit": "1",' and lines[-1] == "}"
+    assert lines[0] == "{" and lines[1] == '    "ovfkit": "2",' and lines[-1] == "}"
     assert all(line.startswith("    ") for line in lines[1:-1])
     assert from_json(pretty) == model
 
@@ -239,6 +239,150 @@ def test_every_nullable_field_defaults_to_none() -> None:
     assert [(cls, name) for cls, name, default in found if default is not None] == []
 
 
+# -- the layout table ------------------------------------------------------------------------------
+
+
+def generated_descriptor(items: int = 60, disks: int = 6) -> Envelope:
+    from bench.generate import descriptor
+
+    model = ovfkit.loads(descriptor(items, disks))
+    assert isinstance(model, Envelope)
+    return model
+
+
+def all_models(value: Any) -> list[OvfModel]:
+    found: list[OvfModel] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, OvfModel):
+            found.append(item)
+            stack.extend(item.__dict__.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def to_format_1(text: str) -> str:
+    """The same document as ovfkit wrote it before the layout table: each layout in place."""
+    data = json.loads(text)
+    layouts = data.pop("layouts")
+
+    def inline(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: layouts[item] if key == "xml" and isinstance(item, int) else inline(item)
+                for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [inline(item) for item in value]
+        return value
+
+    return json.dumps({**inline(data), "ovfkit": "1"})
+
+
+def test_each_layout_is_written_once_and_elements_name_it_by_number() -> None:
+    model = generated_descriptor()
+    data = json.loads(to_json(model))
+    laid_out = [m for m in all_models(model) if m.xml is not None]
+    distinct = {json.dumps(m.xml.model_dump(mode="json"), sort_keys=True) for m in laid_out if m.xml}
+    assert len(data["layouts"]) == len(distinct) < len(laid_out)
+    items = data["document"]["content"]["sections"][1]["items"]
+    assert all(isinstance(item["xml"], int) for item in items)
+    assert data["layouts"][items[0]["xml"]]["name"] == "Item"
+
+
+def test_read_back_elements_of_one_layout_share_it() -> None:
+    back = from_json(to_json(generated_descriptor()))
+    items = [m for m in all_models(back) if isinstance(m, Item)]
+    by_number: dict[str, XmlInfo] = {}
+    for item in items:
+        assert item.xml is not None
+        known = by_number.setdefault(repr(item.xml), item.xml)
+        assert known is item.xml  # equal layouts are one object
+    assert len(by_number) < len(items)
+
+
+def test_the_text_depends_only_on_the_values_not_on_sharing() -> None:
+    model = generated_descriptor()
+    unshared = model.model_copy(deep=True)
+    for element in all_models(unshared):
+        if element.xml is not None:
+            element.xml = element.xml.model_copy(deep=True)  # equal, no longer shared
+    assert to_json(unshared) == to_json(model)
+    assert to_json(unshared, indent=2) == to_json(model, indent=2)
+
+
+def test_empty_defaults_are_left_out_and_read_back() -> None:
+    model = generated_descriptor()
+    text = to_json(model)
+    assert '"extensions":[]' not in text and '"attributes":{}' not in text and '"connection":[]' not in text
+    assert '"ns":[]' not in text and '"lexical":{}' not in text
+    back = from_json(text)
+    assert back == model and ovfkit.dumps(back) == ovfkit.dumps(model)
+    written = json.loads(text)["document"]["content"]["sections"][1]["items"]
+    read = back.content.sections[1].items  # type: ignore[union-attr]
+    assert "connection" not in written[0] and read[0].connection == [] and read[0].extensions == []
+
+
+@pytest.mark.parametrize(
+    "path", [FIXTURES / "ovirt" / "ovf" / "web01-full-vm.ovf", JSON_FIXTURES / "ovf-env.xml"]
+)
+def test_format_1_is_still_read(path: Path) -> None:
+    model = ovfkit.load(path)
+    old = to_format_1(to_json(model))
+    assert json.loads(old)["ovfkit"] == "1"
+    back = from_json(old)
+    assert back == model and ovfkit.dumps(back) == ovfkit.dumps(model)
+
+
+def test_the_table_may_come_after_the_document() -> None:
+    model = generated_descriptor(10, 2)
+    data = json.loads(to_json(model))
+    moved = {key: data[key] for key in ("ovfkit", "kind", "document", "layouts")}
+    assert ovfkit.dumps(from_json(json.dumps(moved))) == ovfkit.dumps(model)
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "fragment"),
+    [
+        (lambda d: d["document"].__setitem__("xml", 99), "$.document.xml", "layout 99 is not in"),
+        (lambda d: d["document"].__setitem__("xml", -1), "$.document.xml", "layout -1 is not in"),
+        (lambda d: d["document"].__setitem__("xml", True), "$.document.xml", "number of an entry"),
+        (lambda d: d["document"].__setitem__("xml", "0"), "$.document.xml", "number of an entry"),
+        (lambda d: d["document"].__setitem__("xml", d["layouts"][0]), "$.document.xml", "number of an entry"),
+        (lambda d: d.__setitem__("layouts", []), "$.document.xml", "layout 0 is not in the document's 0"),
+        (lambda d: d["layouts"][0].__setitem__("attrs", "x"), "$.layouts[0].attrs", "valid array (got"),
+        (lambda d: d["layouts"][0].__setitem__("extra", 1), "$.layouts[0].extra", "not permitted"),
+        (lambda d: d.__setitem__("ovfkit", "1"), "$.layouts", 'format "1" has no layout table'),
+    ],
+    ids=["past-the-end", "negative", "boolean", "string", "object", "no-table", "entry", "extra", "format-1"],
+)
+def test_wrong_layout_numbers_and_entries_name_the_json_path(change: Any, path: str, fragment: str) -> None:
+    data = json.loads(to_json(ovfkit.load(JSON_FIXTURES / "ovf-env.xml")))
+    change(data)
+    with pytest.raises(OvfJsonError) as caught:
+        from_json(json.dumps(data))
+    assert caught.value.path == path
+    assert fragment in caught.value.message
+
+
+def test_a_character_xml_cannot_carry_in_a_layout_is_named_in_the_table() -> None:
+    data = json.loads(to_json(ovfkit.load(JSON_FIXTURES / "ovf-env.xml")))
+    number = data["document"]["platform"]["xml"]
+    data["layouts"][number]["gaps"][1] = "\u0001"
+    with pytest.raises(OvfJsonError) as caught:
+        from_json(json.dumps(data))
+    assert caught.value.path == f"$.layouts[{number}].gaps[1]"
+    assert "(in the layout of $.document.platform)" in caught.value.message
+
+
+def test_a_layout_number_outside_a_json_document_is_not_a_layout() -> None:
+    with pytest.raises(ValueError):
+        Item.model_validate({"xml": 0})
+    assert Item.model_validate({"xml": {"name": "Item"}}).xml == XmlInfo(name="Item")
+
+
 # -- errors ----------------------------------------------------------------------------------------
 
 
@@ -250,7 +394,7 @@ def test_every_nullable_field_defaults_to_none() -> None:
         ('{"ovfkit": "1", "document": {}}', "$.kind", "missing"),
         ('{"ovfkit": "1", "kind": "vm", "document": {}}', "$.kind", '"vm"'),
         ('{"ovfkit": "1", "kind": "summary", "systems": []}', "$.kind", "summary"),
-        ('{"ovfkit": "2", "kind": "envelope", "document": {}}', "$.ovfkit", 'reads "1"'),
+        ('{"ovfkit": "3", "kind": "envelope", "document": {}}', "$.ovfkit", 'reads "1" and "2"'),
         ('{"ovfkit": "1", "kind": "envelope"}', "$.document", "required"),
         ('{"ovfkit": "1", "kind": "envelope", "document": {}, "x": 1}', "$.x", "not permitted"),
         (
@@ -576,7 +720,11 @@ def test_json_schema_accepts_outputs_and_refuses_wrong_shapes() -> None:
     wrong = json.loads(to_json(model))
     wrong["document"]["content"]["sections"][0]["items"][0]["resource_type"] = 70000
     assert not validator.is_valid(wrong)
-    assert not validator.is_valid({"ovfkit": "2", "kind": "envelope", "document": {}})
+    assert not validator.is_valid({"ovfkit": "3", "kind": "envelope", "document": {}})
+    wrong = json.loads(to_json(ovfkit.load(JSON_FIXTURES / "ovf-env.xml")))
+    wrong["document"]["xml"] = wrong["layouts"][0]  # format 2 numbers its layouts
+    assert not validator.is_valid(wrong)
+    assert not validator.is_valid({"ovfkit": "1", "kind": "envelope", "document": {}})
 
 
 def test_json_schema_is_a_fresh_copy() -> None:
@@ -720,7 +868,9 @@ def test_a_typed_element_declaring_its_own_prefix() -> None:
     back = from_json(to_json(model))
     assert ovfkit.dumps(back) == ovfkit.dumps(model)
     broken = json.loads(to_json(model))
-    broken["document"]["content"]["sections"][0]["items"][0]["xml"]["ns"] = []
+    broken["layouts"][broken["document"]["content"]["sections"][0]["items"][0]["xml"]]["ns"] = []
     with pytest.raises(OvfJsonError) as caught:
         from_json(json.dumps(broken))
-    assert caught.value.path == "$.document.content.sections[0].xml.children[1]"
+    section_layout = broken["document"]["content"]["sections"][0]["xml"]
+    assert caught.value.path == f"$.layouts[{section_layout}].children[1]"
+    assert "(in the layout of $.document.content.sections[0])" in caught.value.message
