@@ -14,7 +14,11 @@ path of the offending value. It also holds ``Limits`` exactly as loading the wri
   model's values (declarations for new elements, values kept only by their original spelling, an
   empty token list the document had);
 - ``max_text``: no string is longer than the JSON text it came from, so the strings are walked only
-  when the text is longer than ``max_text``.
+  when the text is longer than ``max_text``;
+- ``max_bytes``: the JSON form writes each layout once and every element that shares it names it by
+  number, so a small JSON text can stand for a large document (a long gap in a layout that thousands
+  of elements use). The text of the layouts, counted once per element that uses one, must stay within
+  ``max_bytes``: the XML holds at least that many characters.
 
 Only when what the writer may add could tip a count over its limit, or strings are long enough to make
 a text node over ``max_text``, is the model written and read back through the loader, which decides.
@@ -236,6 +240,9 @@ class _Checker:
         self.element_uris: dict[tuple[int, str], str | None] = {}
         # by scope id, the ids of XmlInfos found in ``resolved`` (the model holds them during the walk)
         self.checked_layouts: dict[int, set[int]] = {}
+        #: the characters of the layouts, counted once for each element that uses one; by id, each's
+        self.layout_characters = 0
+        self.layout_sizes: dict[int, int] = {}
         self.scopes: list[_Scope] = []  # kept alive so that scope ids stay unique during a walk
         #: the number of each XmlInfo of the document's layout table, by id
         self.layout_numbers = layout_numbers or {}
@@ -370,6 +377,7 @@ class _Checker:
             if info is None:
                 self.nodes += elements + facts.most_attributes
         if info is not None:
+            self.layout_characters += self.layout_sizes.get(id(info)) or self.layout_size(info)
             try:
                 scope = self.layout(info, scope, model)
             except _XmlError as problem:
@@ -424,6 +432,7 @@ class _Checker:
                     ):
                         checked.add(id(info))
                 if id(info) in checked:
+                    self.layout_characters += self.layout_sizes.get(id(info)) or self.layout_size(info)
                     elements = facts.most_elements
                     if facts.lists is not None:
                         elements += sum(map(len, facts.lists(data)))
@@ -440,6 +449,17 @@ class _Checker:
                 self.model(child, scope, depth)
             except _XmlError as problem:
                 raise problem.at(field, index) from None
+
+    def layout_size(self, info: XmlInfo) -> int:
+        """The characters of a layout's text that the XML holds for each element that uses it."""
+        layout = info.__dict__
+        size = len(layout["name"]) + sum(map(len, layout["gaps"])) + sum(map(len, layout["children"]))
+        size += sum(map(len, layout["attrs"])) + sum(len(prefix) + len(uri) for prefix, uri in layout["ns"])
+        size += sum(map(len, layout["lexical"].values()))
+        for pairs in layout["leaf_attrs"].values():
+            size += sum(len(name) + len(value) for name, value in pairs)
+        self.layout_sizes[id(info)] = size
+        return size
 
     def declared_by_a_child(self, model: OvfModel, entry: str) -> bool:
         """True when a typed child element declares the prefix of ``entry`` itself."""
@@ -761,6 +781,13 @@ def check_writable(
     numbers = {id(info): number for number, info in enumerate(layouts)}
     # Counting exactly costs more than the rest of the walk: an upper bound usually settles it.
     bound = _walk(model, limits, name, scan_characters, False, numbers)
+    if bound.layout_characters > limits.max_bytes:
+        raise OvfJsonLimitError(
+            f"the XML written from this JSON would be larger than the limit of {limits.max_bytes} bytes: "
+            f"its layouts, repeated for each element that uses them, hold {bound.layout_characters} "
+            "characters",
+            source=name,
+        )
     if bound.elements > limits.max_elements or bound.nodes > limits.max_nodes:
         exact = _walk(model, limits, name, False, True, numbers)  # raises at the element over a limit
         if exact.elements > limits.max_elements or exact.nodes > limits.max_nodes:

@@ -493,6 +493,20 @@ def _json_huge_wrong_value(trap: Trap) -> bytes:
     return b'{"ovfkit": "1", "kind": "envelope", "document": {"version": ["' + b"x" * MiB + b'"]}}'
 
 
+def _json_layout_amplification(trap: Trap) -> bytes:
+    """About 200 KB of JSON whose one 64 KiB layout 2,000 Items share: 128 MiB of XML, over ``max_bytes``."""
+    import ovfkit
+    from ovfkit.convert import to_json
+
+    data = json.loads(to_json(ovfkit.loads(good_descriptor())))
+    system = data["document"]["content"]
+    section = next(s for s in system["sections"] if s["kind"] == "VirtualHardwareSection")
+    first = section["items"][0]
+    data["layouts"][first["xml"]]["gaps"][0] = "\n" + " " * 64 * 1024
+    section["items"] = [{**first, "instance_id": str(1000 + n)} for n in range(2000)]
+    return json.dumps(data).encode()
+
+
 def _json_mutated(mutate: Callable[[dict[str, Any], Trap], None]) -> Callable[[Trap], bytes]:
     """The JSON form of the good descriptor, changed by ``mutate(document, trap)``."""
 
@@ -695,6 +709,7 @@ XML_CASES = [
     Case("foreign-elements-with-ovf-names", "xml", "xml", _foreign_ovf_names, loads=True),
     Case("json-deep-nesting", "xml", "json", _json_deep),
     Case("json-huge-number", "xml", "json", _json_huge_number),
+    Case("json-layout-amplification", "xml", "json", _json_layout_amplification),
     Case("json-xinclude-and-pi", "xml", "json", _json_mutated(_add_xinclude), loads=True),
     Case("json-doctype-in-declaration", "xml", "json", _json_mutated(_doctype_declaration)),
     Case("json-doctype-in-prolog", "xml", "json", _json_mutated(_doctype_prolog)),
@@ -1450,6 +1465,7 @@ CORE = frozenset(
         "foreign-elements-with-ovf-names",
         "json-deep-nesting",
         "json-doctype-in-prolog",
+        "json-layout-amplification",
         # ova
         "dotdot-name",
         "dotdot-name-after-descriptor",

@@ -18,6 +18,7 @@ from ovfkit import testing
 from ovfkit.convert import (
     FORMAT_VERSION,
     OvfJsonError,
+    OvfJsonLimitError,
     check_writable,
     from_json,
     json_path,
@@ -375,6 +376,19 @@ def test_a_character_xml_cannot_carry_in_a_layout_is_named_in_the_table() -> Non
         from_json(json.dumps(data))
     assert caught.value.path == f"$.layouts[{number}].gaps[1]"
     assert "(in the layout of $.document.platform)" in caught.value.message
+
+
+def test_a_layout_many_elements_share_counts_for_each_of_them() -> None:
+    data = json.loads(to_json(generated_descriptor(2, 1)))
+    items = data["document"]["content"]["sections"][1]["items"]
+    data["layouts"][items[0]["xml"]]["gaps"][0] = " " * 1000
+    items[:] = [{**items[0], "instance_id": str(n)} for n in range(200)]
+    text = json.dumps(data)
+    assert len(text) < 50_000  # but its XML holds at least 200,000 characters
+    with pytest.raises(OvfJsonLimitError, match="larger than the limit of 100000 bytes"):
+        from_json(text, limits=Limits(max_bytes=100_000))
+    back = from_json(text, limits=Limits(max_bytes=300_000))
+    assert len(ovfkit.dumps(back)) > 200_000
 
 
 def test_a_layout_number_outside_a_json_document_is_not_a_layout() -> None:
