@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any, cast
 
+import pydantic_core
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import CoreSchema, SchemaSerializer, core_schema
@@ -259,13 +260,22 @@ class _Compiler:
         return reference
 
     def holds_union(self, schema: Any, seen: set[str]) -> bool:
-        """True when a rewritten schema still holds a tagged union somewhere inside."""
+        """True when a rewritten schema still holds a tagged union, or a union with a model, inside.
+
+        Their members keep their own classes, whose serializers pydantic-core would use: those know
+        nothing of the rewriting (with ``exclude_defaults`` they would leave out a ``kind``).
+        """
         if isinstance(schema, list):
             return any(self.holds_union(item, seen) for item in schema)
         if not isinstance(schema, dict):
             return False
         kind = schema.get("type")
         if kind == "tagged-union":
+            return True
+        if kind == "union" and any(
+            self.resolve(choice[0] if isinstance(choice, tuple) else choice).get("type") == "model"
+            for choice in schema["choices"]
+        ):
             return True
         if kind == "definition-ref":
             ref = schema["schema_ref"]
@@ -461,7 +471,8 @@ def _pieces(model: BaseModel, indent: int | None, level: int) -> Iterator[bytes]
         if position:
             yield b"," + inner
         yield b'"' + name.encode() + (b'": ' if indent is not None else b'":')
-        if walked_list and isinstance(value, list) and all(isinstance(item, BaseModel) for item in value):
+        written_apart = isinstance(value, list) and all(isinstance(item, (BaseModel, str)) for item in value)
+        if walked_list and written_apart:
             yield from _list_pieces(value, indent, level + 1)
         elif walked_list is False and isinstance(value, BaseModel):
             yield from _pieces(value, indent, level + 1)
@@ -473,7 +484,7 @@ def _pieces(model: BaseModel, indent: int | None, level: int) -> Iterator[bytes]
     yield _pad(indent, level) + b"}"
 
 
-def _list_pieces(values: Sequence[BaseModel], indent: int | None, level: int) -> Iterator[bytes]:
+def _list_pieces(values: Sequence[BaseModel | str], indent: int | None, level: int) -> Iterator[bytes]:
     if not values:
         yield b"[]"
         return
@@ -482,7 +493,10 @@ def _list_pieces(values: Sequence[BaseModel], indent: int | None, level: int) ->
     for position, value in enumerate(values):
         if position:
             yield b"," + inner
-        yield from _pieces(value, indent, level + 1)
+        if isinstance(value, str):
+            yield pydantic_core.to_json(value)
+        else:
+            yield from _pieces(value, indent, level + 1)
     yield _pad(indent, level) + b"]"
 
 

@@ -147,7 +147,7 @@ def test_every_kind_of_extension_and_pseudo_resource_type() -> None:
     )
 
 
-def test_only_the_classes_holding_sections_are_written_field_by_field() -> None:
+def test_only_the_classes_holding_sections_or_the_prolog_are_written_field_by_field() -> None:
     walked = {}
     stack: list[type] = [_Base]
     while stack:
@@ -159,10 +159,27 @@ def test_only_the_classes_holding_sections_are_written_field_by_field() -> None:
                 walked[cls.__name__] = found
     assert walked == {
         "_ContentBase": {"sections": True},
-        "Envelope": {"sections": True, "content": False},
+        "Envelope": {"sections": True, "content": False, "document": False},
+        "Environment": {"document": False},
+        "Document": {"prolog": True, "epilog": True},  # str | Comment | ProcessingInstruction
         "VirtualSystem": {"sections": True},
         "VirtualSystemCollection": {"sections": True, "contents": True},
     }
+
+
+def test_union_members_are_written_the_same_once_their_classes_are_built() -> None:
+    # A member of a union keeps its own class, whose own serializer knows nothing of the compiled
+    # ones: with empty defaults left out it would drop a comment's "kind" and a PI's empty text.
+    Comment(text="built")
+    ProcessingInstruction(target="built")
+    model = ovfkit.load(FIXTURES / "json" / "ovf-env.xml")
+    assert isinstance(model, Environment)
+    model.document.prolog.append(ProcessingInstruction(target="p"))
+    model.document.epilog.append(Comment(text="c"))
+    assert_written_as_expected(model)
+    prolog = json.loads(write_numbered(model)[0])["document"]["prolog"]
+    assert {"kind": "comment", "text": " written for ovfkit's JSON tests "} in prolog
+    assert {"kind": "pi", "target": "p", "text": ""} in prolog
 
 
 def test_a_value_of_another_class_is_written_as_its_field_declares() -> None:
