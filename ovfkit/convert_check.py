@@ -17,8 +17,10 @@ path of the offending value. It also holds ``Limits`` exactly as loading the wri
   when the text is longer than ``max_text``;
 - ``max_bytes``: the JSON form writes each layout once and every element that shares it names it by
   number, so a small JSON text can stand for a large document (a long gap in a layout that thousands
-  of elements use). The text of the layouts, counted once per element that uses one, must stay within
-  ``max_bytes``: the XML holds at least that many characters.
+  of elements use). The characters and entries of the layouts, counted once per element that uses one,
+  must stay within ``max_bytes``; the walk stops at the element that goes over. What is done per
+  layout (declaring its namespaces, scanning its strings) is done once per layout and scope, not once
+  per element, so the work before that stop is bounded by the JSON text too.
 
 Only when what the writer may add could tip a count over its limit, or strings are long enough to make
 a text node over ``max_text``, is the model written and read back through the loader, which decides.
@@ -229,6 +231,7 @@ class _Checker:
         self.max_depth = limits.max_depth
         self.max_elements = limits.max_elements
         self.max_nodes = limits.max_nodes
+        self.max_bytes = limits.max_bytes
         self.elements = 0  # elements the XML certainly has
         self.nodes = 0  # nodes of every kind it certainly has
         self.slack = 0  # elements or nodes the writer may add beyond those (see _Facts)
@@ -240,9 +243,12 @@ class _Checker:
         self.element_uris: dict[tuple[int, str], str | None] = {}
         # by scope id, the ids of XmlInfos found in ``resolved`` (the model holds them during the walk)
         self.checked_layouts: dict[int, set[int]] = {}
-        #: the characters of the layouts, counted once for each element that uses one; by id, each's
+        #: the characters and entries of the layouts, counted once for each element that uses one; by
+        #: id, each layout's
         self.layout_characters = 0
         self.layout_sizes: dict[int, int] = {}
+        #: the scope a layout's declarations make in a scope, by (scope id, id of its ``ns`` tuple)
+        self.declared: dict[tuple[int, int], _Scope] = {}
         self.scopes: list[_Scope] = []  # kept alive so that scope ids stay unique during a walk
         #: the number of each XmlInfo of the document's layout table, by id
         self.layout_numbers = layout_numbers or {}
@@ -272,9 +278,13 @@ class _Checker:
 
     def declare(self, pairs: Any, scope: _Scope) -> _Scope:
         updated = dict(scope)
+        seen: set[str] = set()
         for index, pair in enumerate(pairs):
             prefix, uri = pair
             try:
+                if prefix in seen:
+                    raise _XmlError(f"the prefix {quote(repr(prefix), 80)} is declared twice on one element")
+                seen.add(prefix)
                 if prefix:
                     if not _NCNAME_RE.fullmatch(prefix):
                         raise _XmlError(f"{quote(repr(prefix), 80)} is not a valid namespace prefix")
@@ -378,6 +388,8 @@ class _Checker:
                 self.nodes += elements + facts.most_attributes
         if info is not None:
             self.layout_characters += self.layout_sizes.get(id(info)) or self.layout_size(info)
+            if self.layout_characters > self.max_bytes:
+                raise self.layouts_over()
             try:
                 scope = self.layout(info, scope, model)
             except _XmlError as problem:
@@ -433,6 +445,8 @@ class _Checker:
                         checked.add(id(info))
                 if id(info) in checked:
                     self.layout_characters += self.layout_sizes.get(id(info)) or self.layout_size(info)
+                    if self.layout_characters > self.max_bytes:
+                        raise self.layouts_over().at(field, index)
                     elements = facts.most_elements
                     if facts.lists is not None:
                         elements += sum(map(len, facts.lists(data)))
@@ -451,15 +465,25 @@ class _Checker:
                 raise problem.at(field, index) from None
 
     def layout_size(self, info: XmlInfo) -> int:
-        """The characters of a layout's text that the XML holds for each element that uses it."""
+        """The characters and entries of a layout: what each element that uses it repeats."""
         layout = info.__dict__
         size = len(layout["name"]) + sum(map(len, layout["gaps"])) + sum(map(len, layout["children"]))
         size += sum(map(len, layout["attrs"])) + sum(len(prefix) + len(uri) for prefix, uri in layout["ns"])
-        size += sum(map(len, layout["lexical"].values()))
-        for pairs in layout["leaf_attrs"].values():
-            size += sum(len(name) + len(value) for name, value in pairs)
+        size += sum(len(key) + len(value) for key, value in layout["lexical"].items())
+        for key, pairs in layout["leaf_attrs"].items():
+            size += len(key) + sum(len(name) + len(value) for name, value in pairs) + len(pairs)
+        entries = len(layout["gaps"]) + len(layout["children"]) + len(layout["attrs"]) + len(layout["ns"])
+        size += entries + len(layout["lexical"]) + len(layout["leaf_attrs"])
         self.layout_sizes[id(info)] = size
         return size
+
+    def layouts_over(self) -> _XmlError:
+        return _XmlError(
+            f"the XML written from this JSON would be larger than the limit of {self.max_bytes} bytes: "
+            f"its layouts, repeated for each element that uses them, hold over {self.max_bytes} "
+            "characters and entries",
+            limit=True,
+        )
 
     def declared_by_a_child(self, model: OvfModel, entry: str) -> bool:
         """True when a typed child element declares the prefix of ``entry`` itself."""
@@ -473,12 +497,18 @@ class _Checker:
 
     def layout(self, info: XmlInfo, scope: _Scope, model: OvfModel) -> _Scope:
         layout = info.__dict__
-        if layout["ns"]:
-            self.nodes += len(layout["ns"])
-            try:
-                scope = self.declare(layout["ns"], scope)
-            except _XmlError as problem:
-                raise problem.at("ns") from None
+        ns = layout["ns"]
+        if ns:
+            self.nodes += len(ns)
+            # elements of one layout in one scope declare the same: the scope is made once
+            declared = self.declared.get((id(scope), id(ns)))
+            if declared is None:
+                try:
+                    declared = self.declare(ns, scope)
+                except _XmlError as problem:
+                    raise problem.at("ns") from None
+                self.declared[(id(scope), id(ns))] = declared
+            scope = declared
         leaf_attrs = layout["leaf_attrs"]
         if leaf_attrs:
             on_leaves = sum(len(pairs) for pairs in leaf_attrs.values())
@@ -617,6 +647,13 @@ class _Checker:
         if key not in self.resolved:
             self.node_names(data["name"], data["namespace"], names, scope)
             self.resolved.add(key)
+        gaps = data["gaps"]
+        if len(gaps) > len(children) + 1 or (not children and gaps and not gaps[0]):
+            # the writer refuses these: more runs than it can place, or an empty run alone
+            raise _XmlError(
+                f"{len(gaps)} text runs around {len(children)} children: a node needs one run before each "
+                "child and one after the last (none at all when it is empty)"
+            ).at("gaps")
         if children:
             self.extensions(children, scope, depth, "children")
 
@@ -681,16 +718,23 @@ class _Checker:
                     raise problem.at(field, index) from None
 
 
-def _characters(value: Any, layout_numbers: dict[int, int]) -> None:
-    """Raise ``_XmlError`` at the first string (key or value) holding a character XML 1.0 cannot carry."""
+def _characters(value: Any, layout_numbers: dict[int, int], scanned: set[int]) -> None:
+    """Raise ``_XmlError`` at the first string (key or value) holding a character XML 1.0 cannot carry.
+
+    A layout many elements share is scanned once (``scanned`` holds the ids of those done).
+    """
     if isinstance(value, str):
         bad = _ILLEGAL.search(value)
         if bad:
             raise _XmlError(f"the character U+{ord(bad.group(0)):04X} cannot be written in XML 1.0")
     elif isinstance(value, BaseModel):
         for key, item in value.__dict__.items():
+            if isinstance(item, XmlInfo):
+                if id(item) in scanned:
+                    continue
+                scanned.add(id(item))
             try:
-                _characters(item, layout_numbers)
+                _characters(item, layout_numbers, scanned)
             except _XmlError as problem:
                 if isinstance(item, XmlInfo):
                     problem.in_layout(layout_numbers.get(id(item)))
@@ -698,26 +742,34 @@ def _characters(value: Any, layout_numbers: dict[int, int]) -> None:
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             try:
-                _characters(item, layout_numbers)
+                _characters(item, layout_numbers, scanned)
             except _XmlError as problem:
                 raise problem.at(index) from None
     elif isinstance(value, dict):
         for key, item in value.items():
             try:
-                _characters(key, layout_numbers)
-                _characters(item, layout_numbers)
+                _characters(key, layout_numbers, scanned)
+                _characters(item, layout_numbers, scanned)
             except _XmlError as problem:
                 raise problem.at(key) from None
 
 
-def _text_over(value: Any, max_text: int) -> bool:
+def _text_over(value: Any, max_text: int, gap_lengths: dict[int, int] | None = None) -> bool:
     """True when a string, or strings that could be written as one text node, are over ``max_text``.
 
     Checked: every string; every list of strings taken together (the gaps of an element, which a
-    removed child between them joins); a model's text together with its gaps.
+    removed child between them joins); a model's text together with its gaps. A layout many elements
+    share is looked at once (``gap_lengths``: the length of its gaps, by id).
     """
+    if gap_lengths is None:
+        gap_lengths = {}
     if isinstance(value, str):
         return len(value) > max_text
+    if isinstance(value, XmlInfo):
+        if id(value) in gap_lengths:
+            return False
+        gap_lengths[id(value)] = sum(map(len, value.gaps))
+        return any(_text_over(item, max_text, gap_lengths) for item in value.__dict__.values())
     if isinstance(value, BaseModel):
         data = value.__dict__
         if isinstance(value, OvfModel):
@@ -725,15 +777,18 @@ def _text_over(value: Any, max_text: int) -> bool:
             info = value.xml
             if text is not None and info is not None:
                 own = data[text.name]
-                if isinstance(own, str) and len(own) + sum(map(len, info.gaps)) > max_text:
+                gaps = gap_lengths.get(id(info))
+                if gaps is None:
+                    gaps = sum(map(len, info.gaps))
+                if isinstance(own, str) and len(own) + gaps > max_text:
                     return True
-        return any(_text_over(item, max_text) for item in data.values())
+        return any(_text_over(item, max_text, gap_lengths) for item in data.values())
     if isinstance(value, (list, tuple)):
         if value and all(isinstance(item, str) for item in value):
             return sum(map(len, value)) > max_text
-        return any(_text_over(item, max_text) for item in value)
+        return any(_text_over(item, max_text, gap_lengths) for item in value)
     if isinstance(value, dict):
-        return any(_text_over(item, max_text) for item in value.values())
+        return any(_text_over(item, max_text, gap_lengths) for item in value.values())
     return False
 
 
@@ -781,13 +836,6 @@ def check_writable(
     numbers = {id(info): number for number, info in enumerate(layouts)}
     # Counting exactly costs more than the rest of the walk: an upper bound usually settles it.
     bound = _walk(model, limits, name, scan_characters, False, numbers)
-    if bound.layout_characters > limits.max_bytes:
-        raise OvfJsonLimitError(
-            f"the XML written from this JSON would be larger than the limit of {limits.max_bytes} bytes: "
-            f"its layouts, repeated for each element that uses them, hold {bound.layout_characters} "
-            "characters",
-            source=name,
-        )
     if bound.elements > limits.max_elements or bound.nodes > limits.max_nodes:
         exact = _walk(model, limits, name, False, True, numbers)  # raises at the element over a limit
         if exact.elements > limits.max_elements or exact.nodes > limits.max_nodes:
@@ -828,7 +876,7 @@ def _walk(
             checker.nodes += len(scope) - 1
         checker.model(model, scope, 0)
         if scan_characters:
-            _characters(model, layout_numbers)
+            _characters(model, layout_numbers, set())
     except _XmlError as problem:
         error = OvfJsonLimitError if problem.limit else OvfJsonError
         path, message = problem.located()

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import ovfkit
-from ovfkit import testing
+from ovfkit import convert_check, testing
 from ovfkit.convert import (
     FORMAT_VERSION,
     OvfJsonError,
@@ -389,6 +389,74 @@ def test_a_layout_many_elements_share_counts_for_each_of_them() -> None:
         from_json(text, limits=Limits(max_bytes=100_000))
     back = from_json(text, limits=Limits(max_bytes=300_000))
     assert len(ovfkit.dumps(back)) > 200_000
+
+
+def shared_by_items(change: Any, count: int) -> dict[str, Any]:
+    """The JSON of a small descriptor whose first Item's layout, changed by ``change``, ``count`` Items
+    share."""
+    data = json.loads(to_json(generated_descriptor(2, 1)))
+    items = data["document"]["content"]["sections"][1]["items"]
+    change(data["layouts"][items[0]["xml"]])
+    items[:] = [{**items[0], "instance_id": str(n)} for n in range(count)]
+    return data
+
+
+def test_a_shared_layout_over_the_limit_stops_the_walk_at_the_element_that_goes_over() -> None:
+    data = shared_by_items(lambda layout: layout["gaps"].__setitem__(0, " " * 1000), 500)
+    with pytest.raises(OvfJsonLimitError) as caught:
+        from_json(json.dumps(data), limits=Limits(max_bytes=100_000))
+    assert caught.value.path is not None
+    assert caught.value.path.startswith("$.document.content.sections[1].items[")
+    assert int(caught.value.path.rpartition("[")[2].rstrip("]")) < 100  # not all 500 walked
+
+
+def test_entries_count_as_well_as_characters() -> None:
+    many_entries = {str(n): "" for n in range(900)}
+    data = shared_by_items(lambda layout: layout.__setitem__("lexical", many_entries), 300)
+    with pytest.raises(OvfJsonLimitError):
+        from_json(json.dumps(data), limits=Limits(max_bytes=100_000))
+
+
+def test_a_shared_layout_declares_its_namespaces_once_per_scope(monkeypatch: pytest.MonkeyPatch) -> None:
+    declare_layout_ns = lambda layout: layout.__setitem__("ns", [["q", "urn:q"]])  # noqa: E731
+    data = shared_by_items(declare_layout_ns, 300)
+    calls = []
+    original = convert_check._Checker.declare
+
+    def counting(self: Any, pairs: Any, scope: Any) -> Any:
+        calls.append(pairs)
+        return original(self, pairs, scope)
+
+    monkeypatch.setattr(convert_check._Checker, "declare", counting)
+    back = from_json(json.dumps(data))
+    assert len([m for m in all_models(back) if isinstance(m, Item)]) == 300
+    assert len([pairs for pairs in calls if tuple(pairs) == (("q", "urn:q"),)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "fragment"),
+    [
+        (lambda d: d["layouts"][0]["ns"].append(["ve", "urn:other"]), "$.layouts[0].ns[3]", "declared twice"),
+        (
+            lambda d: d["document"]["extensions"][0].__setitem__("gaps", ["a", "b", "c"]),
+            "$.document.extensions[0].gaps",
+            "3 text runs around 1 children",
+        ),
+        (
+            lambda d: d["document"]["extensions"][0]["children"][0].__setitem__("gaps", [""]),
+            "$.document.extensions[0].children[0].gaps",
+            "none at all when it is empty",
+        ),
+    ],
+    ids=["prefix-twice", "runs-over-children", "empty-run"],
+)
+def test_what_the_writer_refuses_is_refused_with_its_json_path(change: Any, path: str, fragment: str) -> None:
+    data = json.loads(to_json(ovfkit.load(JSON_FIXTURES / "ovf-env.xml")))
+    change(data)
+    with pytest.raises(OvfJsonError) as caught:
+        from_json(json.dumps(data))
+    assert caught.value.path == path
+    assert fragment in caught.value.message
 
 
 def test_a_layout_number_outside_a_json_document_is_not_a_layout() -> None:
