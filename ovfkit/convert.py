@@ -149,7 +149,9 @@ def to_json(model: Model, *, indent: int | None = None) -> str:
     """Return the JSON form of an ``Envelope`` or ``Environment``.
 
     ``indent`` None gives one compact line; a number pretty-prints with that many spaces. Fields that
-    are None are left out (they read back as None). ``from_json`` turns the text back into an equal
+    are None, and empty collections that are a field's default, are left out (they read back as
+    their defaults). Each distinct layout (``XmlInfo``) is written once, in the ``layouts`` table,
+    and an element's ``xml`` is its number there. ``from_json`` turns the text back into an equal
     model, which ``dumps`` writes as the same XML.
     """
     if isinstance(model, Envelope):
@@ -232,8 +234,10 @@ def from_json(text: str | bytes, *, source: str | None = None, limits: Limits = 
     Validation is strict (``"5"`` is not an integer, ``"true"`` not a boolean) and is followed by the
     checks that make the model writable as well-formed XML: names, characters, declared prefixes,
     comments, processing instructions, the XML declaration. ``limits`` hold as they do for loading
-    the XML the model would be written as: nesting depth, element and node counts, text length;
-    the JSON text itself may be ``JSON_SIZE_FACTOR`` times ``max_bytes``. Raises ``OvfJsonError``
+    the XML the model would be written as: nesting depth, element and node counts, text length,
+    and ``max_bytes`` for the layouts repeated by the elements that share them; the JSON text itself
+    may be ``JSON_SIZE_FACTOR`` times ``max_bytes``. Reads format 2 and format 1 (``READ_FORMAT_VERSIONS``);
+    the elements of one layout share one ``XmlInfo``. Raises ``OvfJsonError``
     naming the JSON path, or an ``OvfSecurityError`` (``OvfJsonLimitError`` for the limits the
     document would break) for input over the limits.
     """
