@@ -37,7 +37,7 @@ from pydantic_core import PydanticSerializationError, core_schema
 
 from ovfkit.convert_check import check_writable, may_hold_illegal_characters
 from ovfkit.convert_errors import OvfJsonError, OvfJsonLimitError, json_path
-from ovfkit.convert_write import LayoutNumbers, empty_default, write_layouts, write_numbered
+from ovfkit.convert_write import LayoutNumbers, omitted_when_empty, write_layouts, write_numbered
 from ovfkit.errors import OvfSecurityError, OvfWriteError, quote
 from ovfkit.model.base import (
     READING_LAYOUTS,
@@ -195,12 +195,13 @@ def _plain(value: Any, numbers: LayoutNumbers) -> Any:
         return numbers.number(value)
     if isinstance(value, BaseModel):
         fields = type(value).model_fields
+        omitted = omitted_when_empty(type(value))
         out = {}
         for key, item in value.__dict__.items():
             info = fields.get(key)
             if info is None or info.exclude or item is None:
                 continue
-            if empty_default(info) and isinstance(item, (list, dict, tuple)) and not item:
+            if key in omitted and isinstance(item, (list, dict, tuple)) and not item:
                 continue
             out[key] = _plain(item, numbers)
         return out

@@ -387,9 +387,7 @@ class _Checker:
             if info is None:
                 self.nodes += elements + facts.most_attributes
         if info is not None:
-            self.layout_characters += self.layout_sizes.get(id(info)) or self.layout_size(info)
-            if self.layout_characters > self.max_bytes:
-                raise self.layouts_over()
+            self.repeat_layout(info)
             try:
                 scope = self.layout(info, scope, model)
             except _XmlError as problem:
@@ -444,9 +442,10 @@ class _Checker:
                     ):
                         checked.add(id(info))
                 if id(info) in checked:
-                    self.layout_characters += self.layout_sizes.get(id(info)) or self.layout_size(info)
-                    if self.layout_characters > self.max_bytes:
-                        raise self.layouts_over().at(field, index)
+                    try:
+                        self.repeat_layout(info)
+                    except _XmlError as problem:
+                        raise problem.at(field, index) from None
                     elements = facts.most_elements
                     if facts.lists is not None:
                         elements += sum(map(len, facts.lists(data)))
@@ -464,6 +463,17 @@ class _Checker:
             except _XmlError as problem:
                 raise problem.at(field, index) from None
 
+    def repeat_layout(self, info: XmlInfo) -> None:
+        """Count one more element using a layout; over ``max_bytes`` is a limit error."""
+        self.layout_characters += self.layout_sizes.get(id(info)) or self.layout_size(info)
+        if self.layout_characters > self.max_bytes:
+            raise _XmlError(
+                f"the XML written from this JSON would be larger than the limit of {self.max_bytes} bytes: "
+                f"its layouts, repeated for each element that uses them, hold over {self.max_bytes} "
+                "characters and entries",
+                limit=True,
+            )
+
     def layout_size(self, info: XmlInfo) -> int:
         """The characters and entries of a layout: what each element that uses it repeats."""
         layout = info.__dict__
@@ -476,14 +486,6 @@ class _Checker:
         size += entries + len(layout["lexical"]) + len(layout["leaf_attrs"])
         self.layout_sizes[id(info)] = size
         return size
-
-    def layouts_over(self) -> _XmlError:
-        return _XmlError(
-            f"the XML written from this JSON would be larger than the limit of {self.max_bytes} bytes: "
-            f"its layouts, repeated for each element that uses them, hold over {self.max_bytes} "
-            "characters and entries",
-            limit=True,
-        )
 
     def declared_by_a_child(self, model: OvfModel, entry: str) -> bool:
         """True when a typed child element declares the prefix of ``entry`` itself."""

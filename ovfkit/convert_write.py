@@ -40,12 +40,11 @@ from typing import Any, cast
 
 import pydantic_core
 from pydantic import BaseModel
-from pydantic.fields import FieldInfo
 from pydantic_core import CoreSchema, SchemaSerializer, core_schema
 
 from ovfkit.model.base import XmlInfo
 
-__all__ = ["LayoutNumbers", "empty_default", "write_json", "write_layouts", "write_numbered"]
+__all__ = ["LayoutNumbers", "omitted_when_empty", "write_json", "write_layouts", "write_numbered"]
 
 _Schema = dict[str, Any]
 #: Keys of a core schema whose values are not schemas (or must stay as they are).
@@ -73,15 +72,6 @@ class _Compiled:
     omitted_empty: frozenset[str]
     #: the rewritten core schema ``serializer`` was built from
     schema: _Schema
-
-
-def empty_default(field: FieldInfo) -> bool:
-    """True for a field whose default is an empty list, dict or tuple: written only when not empty."""
-    if field.default_factory is list or field.default_factory is dict:
-        return True
-    return (
-        field.default_factory is None and isinstance(field.default, (list, dict, tuple)) and not field.default
-    )
 
 
 def _empty_default(schema: _Schema) -> list[Any] | dict[str, Any] | tuple[()] | None:
@@ -399,8 +389,15 @@ def _compiled(cls: type[BaseModel]) -> _Compiled:
     if walked:
         by_field = {name: serializer_of(field["schema"]) for name, field in fields.items()}
     excluded = frozenset(name for name, info in cls.model_fields.items() if info.exclude)
-    omitted_empty = frozenset(name for name, info in cls.model_fields.items() if empty_default(info))
+    omitted_empty = frozenset(
+        name for name, field in fields.items() if _empty_default(field["schema"]) is not None
+    )
     return _Compiled(serializer, walked, by_field, excluded, omitted_empty, schema)
+
+
+def omitted_when_empty(cls: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``cls`` that are not written when they hold an empty collection (their default)."""
+    return _compiled(cls).omitted_empty
 
 
 def write_numbered(
