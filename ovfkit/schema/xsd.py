@@ -5,19 +5,25 @@ profile) elements in namespaces the schema does not define (vendor sections such
 ``vbox:Machine``, OVF 2 sections in a 1.x envelope) are removed from a copy before it is checked:
 DSP0243 lets such extensions exist, and the semantic rules check them instead. The copy keeps the
 source line numbers, so errors still point into the document. The tree passed in is never changed.
+
+``XsdCheck`` runs ``validate_tree`` on a worker thread. libxml2 validates without holding the GIL,
+so the check of a large document runs beside the Python work that reads the same tree (reading
+never changes it). Each compiled schema is used by one thread at a time: its error log is shared.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from ovfkit.namespaces import Ns
 from ovfkit.schema.bundled import BUNDLED, lxml_schema
 
-__all__ = ["DMTF_NAMESPACES", "XsdError", "foreign_elements", "validate_tree"]
+__all__ = ["DMTF_NAMESPACES", "XsdCheck", "XsdError", "foreign_elements", "validate_tree"]
 
 #: Namespaces the bundled schemas define besides their own target namespace.
 DMTF_NAMESPACES = frozenset(
@@ -92,9 +98,10 @@ def validate_tree(root: Any, key: str, *, prune_foreign: bool = False) -> list[X
     elements (on a copy), and the errors of that check are returned.
     """
     schema = lxml_schema(key)
-    if schema.validate(root):
-        return []
-    errors = _errors(schema)
+    with _schema_lock(key):
+        if schema.validate(root):
+            return []
+        errors = _errors(schema)
     if not prune_foreign:
         return errors
     namespace = BUNDLED[key].namespace
@@ -102,9 +109,46 @@ def validate_tree(root: Any, key: str, *, prune_foreign: bool = False) -> list[X
         return errors
     pruned = copy.deepcopy(root)
     _remove_keeping_tails(foreign_elements(pruned, namespace))
-    if schema.validate(pruned):
-        return []
-    return _errors(schema)
+    with _schema_lock(key):
+        if schema.validate(pruned):
+            return []
+        return _errors(schema)
+
+
+@functools.cache
+def _schema_lock(key: str) -> threading.Lock:
+    """The lock that lets one thread at a time validate with (and read the error log of) schema ``key``."""
+    return threading.Lock()
+
+
+class XsdCheck:
+    """``validate_tree(root, key, prune_foreign=...)`` started on a worker thread; ``errors()`` waits for it.
+
+    The caller must not change the tree until ``errors()`` has returned.
+    """
+
+    def __init__(self, root: Any, key: str, *, prune_foreign: bool) -> None:
+        #: The bundled schema checked against.
+        self.key = key
+        self._errors: list[XsdError] = []
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(root, key, prune_foreign), name=f"ovfkit-xsd-{key}", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, root: Any, key: str, prune_foreign: bool) -> None:
+        try:
+            self._errors = validate_tree(root, key, prune_foreign=prune_foreign)
+        except BaseException as exc:  # handed to the thread that waits in errors()
+            self._failure = exc
+
+    def errors(self) -> list[XsdError]:
+        """Wait for the check; return its errors, or raise what it raised."""
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        return self._errors
 
 
 def _remove_keeping_tails(elements: list[Any]) -> None:

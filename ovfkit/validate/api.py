@@ -17,6 +17,7 @@ from ovfkit.errors import OvfError, OvfParseError, OvfSecurityError, quote
 from ovfkit.model.envelope import Envelope
 from ovfkit.model.environment import Environment
 from ovfkit.schema.bundled import schema_for_namespace
+from ovfkit.schema.xsd import XsdCheck, XsdError, validate_tree
 from ovfkit.validate.context import Context
 from ovfkit.validate.diagnostic import Diagnostic
 from ovfkit.validate.locate import Locator
@@ -36,6 +37,10 @@ Codes = str | Iterable[str] | None
 
 _XSD_CODES = ("S001", "S002", "S003", "S004", "S005")
 _MAX_MESSAGE = 300
+
+#: From this size on, the XSD check runs on a worker thread while the model is read and checked
+#: (libxml2 validates without the GIL); below it, starting a thread costs more than it saves.
+BACKGROUND_XSD_MIN_BYTES = 128 * 1024
 
 
 class UnreadableInputError(OvfParseError):
@@ -121,6 +126,21 @@ def _schema_choice(parsed: Parsed, dialect: str, profile: str) -> tuple[str | No
     return schema.key, ""
 
 
+def _start_xsd(parsed: Parsed, profile: str, size: int) -> XsdCheck | None:
+    """Start the XSD check of a large document on a worker thread, when its schema is already known.
+
+    The schema follows from the root's namespace unless the document is in the oVirt flavour,
+    which needs the model to tell; an envelope without a prefix is never in that flavour, so its
+    check can start before the model is read.
+    """
+    if size < BACKGROUND_XSD_MIN_BYTES or profile == "ovirt" or parsed.root.prefix is not None:
+        return None
+    key, _ = _schema_choice(parsed, "", profile)
+    if key is None:
+        return None
+    return XsdCheck(parsed.root, key, prune_foreign=profile == "relaxed")
+
+
 def _check_model(
     model: Envelope,
     name: str,
@@ -172,10 +192,14 @@ def _validate_bytes(
         found = [_unreadable(code, exc, name)] if code in enabled else []
         return Report(name, profile, tuple(found))
     locator = Locator(parsed.root, parsed.text)
+    xsd_enabled = any(code in enabled for code in _XSD_CODES)
+    background = _start_xsd(parsed, profile, len(data)) if xsd_enabled else None
     try:
         model = read_tree(parsed, name, limits)
         model.document.warnings.extend(notes)
     except OvfParseError as exc:
+        if background is not None:
+            background.errors()
         code = "X002" if isinstance(exc, OvfSecurityError) else "X003"
         found = [_unreadable(code, exc, name, locator)] if code in enabled else []
         return Report(name, profile, tuple(found))
@@ -185,26 +209,27 @@ def _validate_bytes(
         dialect, version = "environment", "environment"
     diagnostics: list[Diagnostic] = []
     key, reason = _schema_choice(parsed, dialect, profile)
-    if key is not None and any(code in enabled for code in _XSD_CODES):
-        diagnostics.extend(
-            xsd_diagnostics(
-                parsed.root,
-                key,
-                prune_foreign=profile == "relaxed",
-                source=name,
-                locator=locator,
-                enabled=enabled,
-            )
-        )
-    elif key is None and "S006" in enabled:
+    if key is None and "S006" in enabled:
         entry = get_rule("S006")
         line, column, path = locator.of_element(parsed.root)
         diagnostics.append(
             Diagnostic(entry.code, entry.name, entry.severity, reason, name, line, column, path)
         )
     if isinstance(model, Envelope):
+        # the rules run while a check started in the background finishes
         diagnostics.extend(
             _check_model(model, name, dialect, profile, version, key is not None, locator, enabled)
+        )
+    errors: list[XsdError] | None = None
+    if background is not None:
+        finished = background.errors()
+        if background.key == key:  # else not the schema the document turned out to need
+            errors = finished
+    if key is not None and xsd_enabled:
+        if errors is None:
+            errors = validate_tree(parsed.root, key, prune_foreign=profile == "relaxed")
+        diagnostics.extend(
+            xsd_diagnostics(errors, parsed.root, key, source=name, locator=locator, enabled=enabled)
         )
     if "X006" in enabled:
         entry = get_rule("X006")

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ovfkit.errors import quote
-from ovfkit.schema.xsd import XsdError, validate_tree
+from ovfkit.schema.xsd import XsdError
 from ovfkit.validate.diagnostic import Diagnostic
 from ovfkit.validate.locate import Locator
 from ovfkit.validate.registry import get_rule
@@ -84,12 +84,18 @@ def rewrite(message: str, prefixes: dict[str, str]) -> str:
 
 
 def xsd_diagnostics(
-    root: Any, key: str, *, prune_foreign: bool, source: str | None, locator: Locator, enabled: frozenset[str]
+    errors: list[XsdError],
+    root: Any,
+    key: str,
+    *,
+    source: str | None,
+    locator: Locator,
+    enabled: frozenset[str],
 ) -> list[Diagnostic]:
-    """Validate the tree against the bundled schema ``key``; return its errors as S diagnostics."""
+    """The errors of validating the tree at ``root`` against the bundled schema ``key``, as S diagnostics."""
     found: list[Diagnostic] = []
     root_prefixes: dict[str, str] | None = None
-    for error in validate_tree(root, key, prune_foreign=prune_foreign):
+    for error in errors:
         code = classify(error)
         if code not in enabled:
             continue

@@ -7,6 +7,7 @@ A missing or different golden file fails; ``OVFKIT_UPDATE_GOLDEN=1`` rewrites th
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -52,6 +53,15 @@ def test_validation_matches_golden(path: Path) -> None:
         target.write_text(dump(actual), encoding="utf-8")
     assert target.is_file(), f"no golden file {target.name}; run with OVFKIT_UPDATE_GOLDEN=1 to record it"
     assert json.loads(target.read_text(encoding="utf-8")) == actual
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=corpus_id)
+def test_the_xsd_check_on_a_worker_thread_gives_the_golden_results(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file checked as a large one is: the XSD check beside the model read and the rules."""
+    monkeypatch.setattr(importlib.import_module("ovfkit.validate.api"), "BACKGROUND_XSD_MIN_BYTES", 0)
+    assert results(path) == json.loads(golden_path(path).read_text(encoding="utf-8"))
 
 
 def test_every_golden_file_has_its_corpus_file() -> None:

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import importlib
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 import ovfkit
+from ovfkit.errors import OvfSecurityError
+from ovfkit.schema.xsd import XsdCheck
 from ovfkit.validate import ValidationUsageError, is_valid, iter_diagnostics, validate
 from ovfkit.xmlio.safe import Limits
 from tests.unit.validate.documents import OVIRT, VALID, changed, line_of
 
 DATA = VALID.encode("utf-8")
+#: The module (``ovfkit.validate.validate`` is the function of the same name).
+validate_api = importlib.import_module("ovfkit.validate.api")
 
 
 def codes_at(data: bytes, **options: object) -> list[tuple[str, int | None]]:
@@ -320,3 +326,79 @@ def test_the_benchmark_descriptor_is_clean(profile: str) -> None:
     controllers = -(-drives // DISKS_PER_CONTROLLER)
     assert len(hardware.items) == 701
     assert [int(i.resource_type or 0) for i in hardware.items].count(6) == controllers == 16
+
+
+# -- the XSD check on a worker thread ---------------------------------------------------------
+
+_VENDOR = '<vmw:IpAssignmentSection ovf:required="false"><Info>IP</Info></vmw:IpAssignmentSection>'
+#: Documents whose reports must not depend on where the XSD check ran: valid, with an XSD error,
+#: with an error behind a vendor element (the relaxed profile checks a pruned copy), oVirt-flavoured
+#: (its schema is known only once the model is read), and with rule findings.
+THREAD_CASES = {
+    "valid": DATA,
+    "xsd-error": changed("<rasd:InstanceID>5</rasd:InstanceID>", "<rasd:InstanceID>5</rasd:InstanceID><x/>"),
+    "behind-vendor": changed("  <DiskSection>", f"  {_VENDOR}\n  <DiskSection><Bad/>"),
+    "ovirt": OVIRT.encode("utf-8"),
+    "rules": changed('ovf:fileRef="file1"', 'ovf:fileRef="file9"'),
+}
+
+
+def _reports(data: bytes, profile: str, minimum: int, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.setattr(validate_api, "BACKGROUND_XSD_MIN_BYTES", minimum)
+    report = validate(data, profile=profile)
+    return [d.format() for d in report.diagnostics] + [str((report.dialect, report.schema))]
+
+
+@pytest.mark.parametrize("profile", ["relaxed", "strict", "ovirt"])
+@pytest.mark.parametrize("case", sorted(THREAD_CASES))
+def test_the_background_xsd_check_reports_what_the_synchronous_one_does(
+    case: str, profile: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = THREAD_CASES[case]
+    started: list[str] = []
+    start = validate_api.XsdCheck
+
+    def spy(root: object, key: str, *, prune_foreign: bool) -> XsdCheck:
+        started.append(key)
+        return start(root, key, prune_foreign=prune_foreign)
+
+    monkeypatch.setattr(validate_api, "XsdCheck", spy)
+    synchronous = _reports(data, profile, 2**62, monkeypatch)
+    assert started == []
+    background = _reports(data, profile, 0, monkeypatch)
+    assert background == synchronous
+    assert bool(started) == (profile != "ovirt" and case != "ovirt")  # a prefixed envelope waits
+    if case in ("xsd-error", "behind-vendor") and profile != "ovirt":
+        assert any(line.split(" ")[1].startswith("S0") for line in synchronous[:-1]), synchronous
+
+
+def test_a_read_failure_waits_for_the_background_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    checks: list[XsdCheck] = []
+    start = validate_api.XsdCheck
+
+    def spy(root: object, key: str, *, prune_foreign: bool) -> XsdCheck:
+        checks.append(start(root, key, prune_foreign=prune_foreign))
+        return checks[-1]
+
+    def refuse(*_: object) -> None:
+        raise OvfSecurityError("too many elements", source="x", line=3, column=1)
+
+    monkeypatch.setattr(validate_api, "BACKGROUND_XSD_MIN_BYTES", 0)
+    monkeypatch.setattr(validate_api, "XsdCheck", spy)
+    monkeypatch.setattr(validate_api, "read_tree", refuse)
+    report = validate(DATA)
+    assert [(d.code, d.line) for d in report.diagnostics] == [("X002", 3)]
+    assert len(checks) == 1 and not checks[0]._thread.is_alive()
+
+
+@pytest.mark.parametrize("minimum", [0, 2**62])
+def test_threads_validating_at_once_get_their_own_results(
+    minimum: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled schemas are shared; each validation still sees only its own document's errors."""
+    cases = list(THREAD_CASES.values()) * 4
+    expected = [[d.format() for d in validate(data).diagnostics] for data in cases]
+    monkeypatch.setattr(validate_api, "BACKGROUND_XSD_MIN_BYTES", minimum)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = list(pool.map(lambda data: [d.format() for d in validate(data).diagnostics], cases))
+    assert found == expected
