@@ -69,10 +69,11 @@ def _load(path: str) -> tuple[Any, str]:
 
     if path == "-":
         from ovfkit.api import loads
+        from ovfkit.cli.stdin import read_stdin
         from ovfkit.diff.errors import OvfDiffError
         from ovfkit.model.envelope import Envelope
 
-        model = loads(sys.stdin.buffer.read(), source="<stdin>")
+        model = loads(read_stdin(), source="<stdin>")
         if not isinstance(model, Envelope):
             raise OvfDiffError("this is an OVF environment document, not a descriptor", source="<stdin>")
         return model, "<stdin>"
@@ -116,8 +117,10 @@ def _run_snapshots(args: argparse.Namespace) -> int:
     if source == "-":
         import io
 
-        source = io.BytesIO(sys.stdin.buffer.read())
-        source.name = "<stdin>"
+        from ovfkit.cli.stdin import STDIN, read_stdin
+
+        source = io.BytesIO(read_stdin())
+        source.name = STDIN
     result = diff_snapshots(source, args.from_id, args.to_id, profile=args.profile)
     sys.stdout.write(render_snapshots(result, args.format, color=args.format == "text" and use_color()))
     sys.stdout.flush()

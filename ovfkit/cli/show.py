@@ -49,7 +49,9 @@ def _load(path: str) -> Any:
     import ovfkit
 
     if path == "-":
-        return ovfkit.loads(sys.stdin.buffer.read(), source="<stdin>")
+        from ovfkit.cli.stdin import STDIN, read_stdin
+
+        return ovfkit.loads(read_stdin(), source=STDIN)
     return ovfkit.load(path)
 
 

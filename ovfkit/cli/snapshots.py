@@ -114,7 +114,9 @@ def run(args: argparse.Namespace) -> int:
     from ovfkit.ovirt.snapshots import oldest_first
 
     if args.source == "-":
-        source: Any = sys.stdin.buffer.read()
+        from ovfkit.cli.stdin import read_stdin
+
+        source: Any = read_stdin()
         name = "<stdin>"
     else:
         source = name = args.source

@@ -56,9 +56,8 @@ def run(args: argparse.Namespace) -> int:
     for path in args.paths:
         try:
             if path == "-":
-                report = validate(
-                    sys.stdin.buffer.read(), args.profile, args.select, args.ignore, name="<stdin>"
-                )
+                # a file object: read up to the size limit, not to the end
+                report = validate(sys.stdin.buffer, args.profile, args.select, args.ignore, name="<stdin>")
             else:
                 report = validate(path, args.profile, args.select, args.ignore)
         except OvfError as exc:

@@ -167,12 +167,22 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
-def read_source(source: Source, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, str]:
+def read_source(
+    source: Source, limits: Limits = DEFAULT_LIMITS, *, name: str | None = None
+) -> tuple[bytes, str]:
     """Return the bytes of a path, bytes, str or binary file object, and a name for messages.
 
     At most ``limits.max_bytes`` are read; more is an ``OvfSecurityError``. A path is opened and
-    read by ovfkit itself (never handed to libxml2, which would decompress it).
+    read by ovfkit itself (never handed to libxml2, which would decompress it). ``name`` overrides
+    the name a file object or bytes get (its ``name`` attribute, ``<stream>``, ``<bytes>``).
     """
+    data, found = _read_bytes(source, limits)
+    name = name or found
+    _check_size(len(data), name, limits)
+    return data, name
+
+
+def _read_bytes(source: Source, limits: Limits) -> tuple[bytes, str]:
     if isinstance(source, bytes):
         data, name = source, "<bytes>"
     elif isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith("<"):
@@ -193,7 +203,6 @@ def read_source(source: Source, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes,
             raise OvfParseError("the file object did not return bytes", source=name)
     else:
         raise TypeError(f"cannot load OVF from {type(source).__name__}")
-    _check_size(len(data), name, limits)
     return data, name
 
 

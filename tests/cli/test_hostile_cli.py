@@ -181,3 +181,42 @@ def test_show_in_process_gives_one_line(
     assert captured.out == ""
     assert_one_line_error(captured.err.encode(), path.name)
     trap.assert_clean(captured.out, captured.err)
+
+
+class EndlessInput:
+    """A standard input that never ends: reading it to the end fails the test instead of filling memory."""
+
+    name = "<stdin>"
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            raise AssertionError("standard input was read to the end")
+        self.sizes.append(size)
+        return b" " * size
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["show", "-"], 2),
+        (["validate", "-"], 1),  # a hostile input is a finding (X002)
+        (["diff", "-", str(ROOT / "fixtures" / "validate" / "valid.ovf")], 2),
+        (["diff", "--snapshots", "-"], 2),
+        (["snapshots", "-"], 2),
+        (["convert", "-"], 2),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else str(value),
+)
+def test_standard_input_is_read_up_to_the_size_limit(
+    argv: list[str], code: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    endless = EndlessInput()
+    monkeypatch.setattr(sys, "stdin", type("Stdin", (), {"buffer": endless})())
+    assert main(argv) == code
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert "limit" in captured.err + captured.out, captured
+    assert endless.sizes and max(endless.sizes) <= 64 * MiB * 4 + 1, endless.sizes

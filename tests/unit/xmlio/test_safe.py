@@ -213,6 +213,15 @@ def test_read_source_names_each_kind_of_source(tmp_path: Path) -> None:
     assert read_source(io.StringIO("<x/>")) == (b"<x/>", "<stream>")
     with path.open("rb") as handle:
         assert read_source(handle) == (b"<x/>", str(path))
+    assert read_source(io.BytesIO(b"<x/>"), name="<stdin>") == (b"<x/>", "<stdin>")
+
+
+def test_read_source_reads_one_byte_past_the_limit_and_names_the_input_it_refuses() -> None:
+    stream = io.BytesIO(b" " * 100)
+    with pytest.raises(ovfkit.OvfSecurityError, match="larger than the limit of 10 bytes") as caught:
+        read_source(stream, Limits(max_bytes=10), name="<stdin>")
+    assert caught.value.source == "<stdin>"
+    assert stream.tell() == 11
 
 
 def test_read_source_failures_are_typed(tmp_path: Path) -> None:
