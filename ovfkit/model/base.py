@@ -134,18 +134,20 @@ LAYOUT_FIELDS = frozenset({"xml", "line", "document"})
 
 
 class Comment(_Base):
-    """An XML comment, kept where it was."""
+    """An XML comment, kept where it was. ``line`` is the source line it starts on, when it was read."""
 
     kind: Literal["comment"] = "comment"
     text: str
+    line: int | None = Field(default=None, exclude=True, repr=False)
 
 
 class ProcessingInstruction(_Base):
-    """An XML processing instruction, kept where it was."""
+    """An XML processing instruction, kept where it was. ``line``: the source line it starts on, when read."""
 
     kind: Literal["pi"] = "pi"
     target: str
     text: str = ""
+    line: int | None = Field(default=None, exclude=True, repr=False)
 
 
 class Node(_Base):

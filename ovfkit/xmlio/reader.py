@@ -57,15 +57,15 @@ _PI = etree.ProcessingInstruction
 _NEW: Any = object.__new__
 
 
-def _make_comment(text: str) -> Comment:
+def _make_comment(text: str, line: int | None = None) -> Comment:
     obj: Comment = _NEW(Comment)
-    _set_dict(obj, {"kind": "comment", "text": text}, {"text"})
+    _set_dict(obj, {"kind": "comment", "text": text, "line": line}, {"text"})
     return obj
 
 
-def _make_pi(target: str, text: str) -> ProcessingInstruction:
+def _make_pi(target: str, text: str, line: int | None = None) -> ProcessingInstruction:
     obj: ProcessingInstruction = _NEW(ProcessingInstruction)
-    _set_dict(obj, {"kind": "pi", "target": target, "text": text}, {"target", "text"})
+    _set_dict(obj, {"kind": "pi", "target": target, "text": text, "line": line}, {"target", "text"})
     return obj
 
 
@@ -958,10 +958,14 @@ class _Reader:
     def read_other(self, el: Any, scope_el: dict[str, str], scope_at: dict[str, str], depth: int) -> Any:
         """Read an untyped node: an element as a generic ``Node``, or a comment or PI."""
         tag = el.tag
-        if tag is _COMMENT:
-            return _make_comment(el.text or "")
-        if tag is _PI:
-            return _make_pi(el.target, el.text or "")
+        if tag is _COMMENT or tag is _PI:
+            # libxml2 gives the line a comment or PI ends on; the writer aligns by where it starts
+            text = el.text or ""
+            end = el.sourceline
+            line = end - text.count("\n") if end is not None else None
+            if tag is _COMMENT:
+                return _make_comment(text, line)
+            return _make_pi(el.target, text, line)
         if depth >= self.max_depth:
             self.enter(el, depth)
         if self.leaf_decls and el in self.decls:  # never the root: only nested declarations count

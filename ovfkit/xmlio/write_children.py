@@ -47,8 +47,8 @@ def _is_read_model(entry: Any) -> bool:
 
 
 def _always_read(entry: Any) -> bool:
-    # Comments and processing instructions carry no mark of where they came from, and a node's
-    # line is not kept by every copy (JSON leaves it out): extensions fill their slots in order.
+    # An extension's line is not kept by every copy (JSON leaves it out), so it is no mark of having
+    # been read: extensions fill their slots in order, and lines, where known, tell which were removed.
     return True
 
 
@@ -108,7 +108,7 @@ def _last_descendant(entry: Any) -> tuple[int, str] | None:
 
 def _line_of(entry: Any) -> int | None:
     """The source line of an entry's start tag, when it was read from a document and kept it."""
-    line = getattr(entry, "line", None)  # models and nodes keep theirs (comments and PIs may, one day)
+    line = getattr(entry, "line", None)  # models, nodes, comments and PIs read from a document
     return line if isinstance(line, int) else None
 
 

@@ -141,6 +141,29 @@ xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemS
     assert tree_changes(data, ovfkit.dumps(model)) == [TreeChange((0, 0, 0, 0), "removed")]
 
 
+COMMENTED = b"""<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1">
+  <VirtualSystem ovf:id="vm">
+    <!-- one -->
+    <Info>x</Info>
+    <!-- two
+         lines -->
+    <?pi a?>
+    <!-- three -->
+  </VirtualSystem>
+</Envelope>"""
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_removing_one_of_several_comments_and_pis_moves_none_of_the_others(index: int) -> None:
+    """Found by the properties below: comments and PIs now keep the line they start on to align by."""
+    model = ovfkit.loads(COMMENTED)
+    system = model.content
+    assert [node.line for node in system.extensions] == [3, 5, 7, 8]
+    del system.extensions[index]
+    slot = [0, 2, 3, 4][index]  # the child index of each extension (Info is child 1)
+    assert tree_changes(COMMENTED, ovfkit.dumps(model)) == [TreeChange((0, slot), "removed")]
+
+
 def test_removing_one_of_two_identical_siblings_may_show_as_either() -> None:
     """Found by the property below: the first of two identical Strings removed reads as the second."""
     data = b"""<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1">
