@@ -122,7 +122,7 @@ def _schema_choice(parsed: Parsed, dialect: str, profile: str) -> tuple[str | No
     namespace = tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else None
     schema = schema_for_namespace(namespace)
     if schema is None:
-        return None, f"no DMTF schema exists for the namespace {quote(str(namespace), 120)!r}"
+        return None, f"no DMTF schema exists for the namespace '{quote(str(namespace), 120)}'"
     return schema.key, ""
 
 
@@ -266,7 +266,7 @@ def validate(
     """
     if profile not in PROFILES:
         raise ValidationUsageError(
-            f"unknown validation profile {quote(str(profile), 40)!r}; expected one of {', '.join(PROFILES)}"
+            f"unknown validation profile '{quote(str(profile), 40)}'; expected one of {', '.join(PROFILES)}"
         )
     enabled = select_codes(select, ignore)
     try:

@@ -135,7 +135,7 @@ def get_rule(code: str) -> Rule:
     _load_catalogue()
     found = _RULES.get(code.strip().upper())
     if found is None:
-        raise ValidationUsageError(f"there is no rule {quote(code, 40)!r}; `ovfkit rules` lists them")
+        raise ValidationUsageError(f"there is no rule '{quote(code, 40)}'; `ovfkit rules` lists them")
     return found
 
 
@@ -162,7 +162,7 @@ def _check_known(prefixes: list[str], codes: list[str], option: str) -> None:
     for prefix in prefixes:
         if prefix != "ALL" and not any(code.startswith(prefix) for code in codes):
             raise ValidationUsageError(
-                f"{option} {quote(prefix, 40)!r} matches no rule code; `ovfkit rules` lists them"
+                f"{option} '{quote(prefix, 40)}' matches no rule code; `ovfkit rules` lists them"
             )
 
 

@@ -31,6 +31,11 @@ def q(value: object, limit: int = 80) -> str:
     return quote(str(value), limit)
 
 
+def qs(value: object, limit: int = 80) -> str:
+    """``q(value)`` between single quotes: the value as written (a backslash stays one backslash)."""
+    return f"'{quote(str(value), limit)}'"
+
+
 def is_guid(text: str) -> bool:
     """True for a GUID written as 8-4-4-4-12 hexadecimal digits."""
     return bool(_GUID.fullmatch(text))

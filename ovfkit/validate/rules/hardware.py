@@ -14,7 +14,7 @@ from ovfkit.model.values import ResourceType, parse_int
 from ovfkit.validate.context import UNSIGNED_LONG_MAX, Context, HardwareItem, attribute_lexical, leaf_lexicals
 from ovfkit.validate.diagnostic import Diagnostic, Severity
 from ovfkit.validate.registry import rule
-from ovfkit.validate.rules._common import PROPERTY_REFERENCE, describe, q
+from ovfkit.validate.rules._common import PROPERTY_REFERENCE, describe, q, qs
 
 __all__ = ["disk_capacity"]
 
@@ -410,7 +410,7 @@ def missing_resource_type(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.emit(
                 "H106",
                 item,
-                f"{describe(item)} has ResourceType {q(written[0], 60)!r}, not an integer from 0 to 65535",
+                f"{describe(item)} has ResourceType {qs(written[0], 60)}, not an integer from 0 to 65535",
                 leaf="ResourceType",
             )
         elif item.bound in (None, "normal") and not item.configuration:
@@ -571,10 +571,10 @@ def wrong_unit_kind(ctx: Context) -> Iterator[Diagnostic]:
             continue
         problem = None
         if rtype == ResourceType.MEMORY and units.base != "byte":
-            problem = f"memory is measured in bytes, but AllocationUnits is {q(units_text, 60)!r}"
+            problem = f"memory is measured in bytes, but AllocationUnits is {qs(units_text, 60)}"
         elif rtype == ResourceType.PROCESSOR and units.base not in ("hertz", "count"):
             problem = (
-                f"processors are counted or measured in hertz, but AllocationUnits is {q(units_text, 60)!r}"
+                f"processors are counted or measured in hertz, but AllocationUnits is {qs(units_text, 60)}"
             )
         if problem is not None:
             for entry in entries:
@@ -589,7 +589,7 @@ def wrong_unit_kind(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.emit(
                 "H112",
                 disk,
-                f'Disk "{q(disk.disk_id)}" capacityAllocationUnits {q(disk.capacity_allocation_units, 60)!r} '
+                f'Disk "{q(disk.disk_id)}" capacityAllocationUnits {qs(disk.capacity_allocation_units, 60)} '
                 "is not a size in bytes",
                 attribute="capacityAllocationUnits",
             )

@@ -11,7 +11,7 @@ from ovfkit.model.sections import NetworkSection
 from ovfkit.validate.context import Context, HardwareItem, extension_nodes
 from ovfkit.validate.diagnostic import Diagnostic, Severity
 from ovfkit.validate.registry import rule
-from ovfkit.validate.rules._common import describe, q
+from ovfkit.validate.rules._common import describe, q, qs
 
 __all__ = ["mac_bytes"]
 
@@ -122,7 +122,7 @@ def malformed_mac(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.emit(
                 "N102",
                 entry.item,
-                f"{describe(entry.item)} has MAC address {q(text, 60)!r}, not six hex bytes",
+                f"{describe(entry.item)} has MAC address {qs(text, 60)}, not six hex bytes",
                 leaf=leaf,
             )
 

@@ -19,7 +19,7 @@ from ovfkit.ovirt.errors import OvfAddressError
 from ovfkit.validate.context import Context, HardwareItem, extension_nodes
 from ovfkit.validate.diagnostic import Diagnostic, Severity
 from ovfkit.validate.registry import rule
-from ovfkit.validate.rules._common import ALL_ZERO_GUID, describe, host_reference, is_guid, q
+from ovfkit.validate.rules._common import ALL_ZERO_GUID, describe, host_reference, is_guid, q, qs
 
 __all__ = ["OVIRT_DATE_FORMATS", "snapshot_ids"]
 
@@ -71,7 +71,7 @@ def malformed_device_address(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.emit(
                     "O101",
                     entry.item,
-                    f"{describe(entry.item)} has device address {q(text.strip(), 100)!r}: {problem}",
+                    f"{describe(entry.item)} has device address {qs(text.strip(), 100)}: {problem}",
                     leaf="Address",
                     occurrence=occurrence,
                 )
@@ -278,7 +278,7 @@ def malformed_guid(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.emit(
                 "O107",
                 obj,
-                f"{what} {q(value, 80)!r} is not a GUID",
+                f"{what} {qs(value, 80)} is not a GUID",
                 leaf=where.get("leaf"),  # type: ignore[arg-type]
                 occurrence=where.get("occurrence", 0),  # type: ignore[arg-type]
                 attribute=where.get("attribute"),  # type: ignore[arg-type]
@@ -318,7 +318,7 @@ def malformed_ovirt_date(ctx: Context) -> Iterator[Diagnostic]:
         text = node.text.strip()
         if text and not _is_date(text):
             yield ctx.emit(
-                "O108", node, f"{node.local_name} {q(text, 60)!r} is not a date written yyyy/MM/dd HH:mm:ss"
+                "O108", node, f"{node.local_name} {qs(text, 60)} is not a date written yyyy/MM/dd HH:mm:ss"
             )
 
 

@@ -15,7 +15,7 @@ from ovfkit.model.envelope import File
 from ovfkit.validate.context import Context
 from ovfkit.validate.diagnostic import Diagnostic, Severity
 from ovfkit.validate.registry import rule
-from ovfkit.validate.rules._common import q
+from ovfkit.validate.rules._common import q, qs
 
 __all__ = ["KNOWN_COMPRESSIONS"]
 
@@ -58,7 +58,7 @@ def absolute_href(ctx: Context) -> Iterator[Diagnostic]:
     for file, href, value in _hrefs(ctx):
         if _ABSOLUTE.match(value):
             yield ctx.emit(
-                "K101", file, f'File "{q(file.id)}" has the absolute href {q(href)!r}', attribute="href"
+                "K101", file, f'File "{q(file.id)}" has the absolute href {qs(href)}', attribute="href"
             )
 
 
@@ -76,7 +76,7 @@ def url_href(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.emit(
                 "K102",
                 file,
-                f'File "{q(file.id)}" is the {q(scheme, 20)} URL {q(href)!r}, outside the package',
+                f'File "{q(file.id)}" is the {q(scheme, 20)} URL {qs(href)}, outside the package',
                 attribute="href",
             )
 
@@ -98,7 +98,7 @@ def href_escapes_package(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.emit(
                 "K103",
                 file,
-                f'File "{q(file.id)}" has href {q(href)!r}, which points outside the package',
+                f'File "{q(file.id)}" has href {qs(href)}, which points outside the package',
                 attribute="href",
             )
 
@@ -116,7 +116,7 @@ def glob_href(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.emit(
                 "K104",
                 file,
-                f'File "{q(file.id)}" has href {q(href)!r} with glob characters',
+                f'File "{q(file.id)}" has href {qs(href)} with glob characters',
                 attribute="href",
             )
 
@@ -146,7 +146,7 @@ def unsafe_href(ctx: Context) -> Iterator[Diagnostic]:
         problem = _unsafe(decoded)
         if problem is not None:
             yield ctx.emit(
-                "K105", file, f'File "{q(file.id)}" has href {q(href)!r}: {problem}', attribute="href"
+                "K105", file, f'File "{q(file.id)}" has href {qs(href)}: {problem}', attribute="href"
             )
 
 
@@ -160,7 +160,7 @@ def duplicate_href(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.emit(
                 "K106",
                 file,
-                f'File "{q(file.id)}" has the same href {q(href)!r} as File "{q(first.id)}"',
+                f'File "{q(file.id)}" has the same href {qs(href)} as File "{q(first.id)}"',
                 attribute="href",
             )
         else:
@@ -180,6 +180,6 @@ def unknown_compression(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.emit(
                 "K107",
                 file,
-                f'File "{q(file.id)}" has compression {q(file.compression, 40)!r}; expected gzip',
+                f'File "{q(file.id)}" has compression {qs(file.compression, 40)}; expected gzip',
                 attribute="compression",
             )

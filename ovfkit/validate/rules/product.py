@@ -13,7 +13,7 @@ from ovfkit.model.values import parse_int
 from ovfkit.validate.context import Context, leaf_lexicals
 from ovfkit.validate.diagnostic import Diagnostic, Severity
 from ovfkit.validate.registry import rule
-from ovfkit.validate.rules._common import PROPERTY_REFERENCE, describe, q
+from ovfkit.validate.rules._common import PROPERTY_REFERENCE, describe, q, qs
 
 __all__ = ["INTEGER_RANGES", "Qualifier", "parse_qualifiers", "type_problem"]
 
@@ -50,28 +50,28 @@ def type_problem(kind: str, value: str) -> str | None:
     if base in INTEGER_RANGES:
         number = parse_int(value)
         if number is None:
-            return f"{q(value, 60)!r} is not an integer ({base})"
+            return f"{qs(value, 60)} is not an integer ({base})"
         low, high = INTEGER_RANGES[base]
         if not low <= number <= high:
             return f"{number} is outside {base} ({low} to {high})"
         return None
     if base in _REALS:
-        return None if _REAL.fullmatch(value.strip()) else f"{q(value, 60)!r} is not a real number ({base})"
+        return None if _REAL.fullmatch(value.strip()) else f"{qs(value, 60)} is not a real number ({base})"
     if base == "boolean":
         return (
             None
             if value.strip().lower() in ("true", "false", "1", "0")
-            else f"{q(value, 60)!r} is not a boolean"
+            else f"{qs(value, 60)} is not a boolean"
         )
     if base == "ip" or base.startswith("ip:"):
         try:
             ipaddress.ip_address(value.strip())
         except ValueError:
-            return f"{q(value, 60)!r} is not an IP address ({q(base, 40)})"
+            return f"{qs(value, 60)} is not an IP address ({q(base, 40)})"
         return None
     if base.startswith("string[") and base.endswith("]"):
         choices = [c.strip() for c in base[7:-1].split(",")]
-        return None if value in choices else f"{q(value, 60)!r} is not one of {', '.join(choices)}"
+        return None if value in choices else f"{qs(value, 60)} is not one of {', '.join(choices)}"
     return None
 
 
@@ -99,11 +99,11 @@ def parse_qualifiers(text: str) -> tuple[list[Qualifier], str | None]:
         if found:
             separator = _SEPARATOR.match(stripped, position)
             if separator is None or separator.end() == position:
-                return found, f"expected ',' or a space before {q(stripped[position:], 60)!r}"
+                return found, f"expected ',' or a space before {qs(stripped[position:], 60)}"
             position = separator.end()
         match = _QUALIFIER.match(stripped, position)
         if match is None:
-            return found, f"cannot read {q(stripped[position:], 60)!r}"
+            return found, f"cannot read {qs(stripped[position:], 60)}"
         name, argument, choices = match.group(1), match.group(2), match.group(3)
         if name in ("MinLen", "MaxLen", "MinValue", "MaxValue") and (
             argument is None or parse_int(argument) is None
@@ -244,7 +244,7 @@ def unknown_property_type(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.emit(
                 "P104",
                 prop,
-                f"{_name(section, prop)} has type {q(prop.type, 60)!r}, which DSP0243 does not define",
+                f"{_name(section, prop)} has type {qs(prop.type, 60)}, which DSP0243 does not define",
                 attribute="type",
             )
 
@@ -264,7 +264,7 @@ def malformed_qualifiers(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.emit(
                     "P105",
                     prop,
-                    f"{_name(section, prop)} qualifiers {q(prop.qualifiers, 80)!r}: {malformed}",
+                    f"{_name(section, prop)} qualifiers {qs(prop.qualifiers, 80)}: {malformed}",
                     attribute="qualifiers",
                 )
 

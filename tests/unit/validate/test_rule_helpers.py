@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from ovfkit.validate.rules._common import host_reference, is_guid
+from ovfkit.validate import validate
+from ovfkit.validate.rules._common import host_reference, is_guid, qs
 from ovfkit.validate.rules.networks import mac_bytes
 from ovfkit.validate.rules.product import Qualifier, parse_qualifiers, qualifier_problem, type_problem
+from tests.unit.validate.documents import changed
 
 
 def test_host_reference_forms() -> None:
@@ -100,3 +102,11 @@ def test_qualifier_problem() -> None:
 def test_is_guid() -> None:
     assert is_guid("00000000-0000-0000-0000-000000000000")
     assert not is_guid("#UUID#") and not is_guid("0000000-0000-0000-0000-000000000000")
+
+
+def test_quoted_values_show_backslashes_as_written() -> None:
+    """A UNC href is shown as written: one backslash each, not Python's repr of it."""
+    assert qs("\\\\server\\share\\disk.vmdk") == "'\\\\server\\share\\disk.vmdk'"
+    data = changed('ovf:href="disk1.vmdk"', 'ovf:href="\\\\server\\share\\disk1.vmdk"')
+    (found,) = [d for d in validate(data, select="K101").diagnostics]
+    assert "'\\\\server\\share\\disk1.vmdk'" in found.message
