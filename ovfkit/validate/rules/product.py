@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -31,6 +32,8 @@ INTEGER_RANGES: dict[str, tuple[int, int]] = {
 }
 _REALS = frozenset({"real32", "real64", "real"})
 _REAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?INF|NaN", re.ASCII)
+#: A finite real number as a property value or a MinValue/MaxValue bound may write it (exponents bounded).
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?", re.ASCII)
 #: Types whose values are not checked beyond being text.
 _TEXT_TYPES = frozenset({"string", "password", "expression"})
 _QUALIFIER = re.compile(r"([A-Za-z][A-Za-z0-9_]*)\s*(?:\(([^()]*)\)|\{([^{}]*)\})?")
@@ -105,10 +108,10 @@ def parse_qualifiers(text: str) -> tuple[list[Qualifier], str | None]:
         if match is None:
             return found, f"cannot read {qs(stripped[position:], 60)}"
         name, argument, choices = match.group(1), match.group(2), match.group(3)
-        if name in ("MinLen", "MaxLen", "MinValue", "MaxValue") and (
-            argument is None or parse_int(argument) is None
-        ):
+        if name in ("MinLen", "MaxLen") and (argument is None or parse_int(argument) is None):
             return found, f"{name} needs an integer argument, as in {name}(8)"
+        if name in ("MinValue", "MaxValue") and (argument is None or _bound(argument) is None):
+            return found, f"{name} needs a number, as in {name}(8) or {name}(0.5)"
         if name == "ValueMap" and choices is None:
             return found, 'ValueMap needs a list of values in braces, as in ValueMap{"a","b"}'
         found.append(Qualifier(name, argument, _split_choices(choices) if choices is not None else ()))
@@ -116,19 +119,42 @@ def parse_qualifiers(text: str) -> tuple[list[Qualifier], str | None]:
     return found, None
 
 
+def _bound(text: str) -> decimal.Decimal | None:
+    """A MinValue or MaxValue argument: an integer (DSP0004) or a decimal number (for real properties)."""
+    stripped = text.strip()
+    whole = parse_int(stripped)
+    if whole is not None:
+        return decimal.Decimal(whole)
+    if _DECIMAL.fullmatch(stripped):
+        return decimal.Decimal(stripped)
+    return None
+
+
+def _number(kind: str, value: str) -> decimal.Decimal | None:
+    """A numeric property's value as an exact number (None for other types and for text that is none)."""
+    base = kind.strip()
+    if base in INTEGER_RANGES:
+        found = parse_int(value)
+        return None if found is None else decimal.Decimal(found)
+    if base in _REALS and _DECIMAL.fullmatch(value.strip()):
+        return decimal.Decimal(value.strip())
+    return None
+
+
 def qualifier_problem(kind: str, qualifiers: list[Qualifier], value: str) -> str | None:
     """Why ``value`` breaks one of the qualifiers, or None."""
+    number = _number(kind, value)
     for qualifier in qualifiers:
         argument = parse_int(qualifier.argument) if qualifier.argument is not None else None
         if qualifier.name == "MinLen" and argument is not None and len(value) < argument:
             return f"is {len(value)} characters long, less than MinLen({argument})"
         if qualifier.name == "MaxLen" and argument is not None and len(value) > argument:
             return f"is {len(value)} characters long, more than MaxLen({argument})"
-        number = parse_int(value) if kind.strip() in INTEGER_RANGES else None
-        if qualifier.name == "MinValue" and argument is not None and number is not None and number < argument:
-            return f"is {number}, less than MinValue({argument})"
-        if qualifier.name == "MaxValue" and argument is not None and number is not None and number > argument:
-            return f"is {number}, more than MaxValue({argument})"
+        bound = _bound(qualifier.argument) if qualifier.argument is not None else None
+        if qualifier.name == "MinValue" and bound is not None and number is not None and number < bound:
+            return f"is {q(value.strip(), 40)}, less than MinValue({q(qualifier.argument, 40)})"
+        if qualifier.name == "MaxValue" and bound is not None and number is not None and number > bound:
+            return f"is {q(value.strip(), 40)}, more than MaxValue({q(qualifier.argument, 40)})"
         if qualifier.name == "ValueMap" and qualifier.choices:
             if number is not None:
                 allowed = {parse_int(c) for c in qualifier.choices}

@@ -99,6 +99,23 @@ def test_qualifier_problem() -> None:
     assert "more than MaxValue(20)" in (qualifier_problem("int", bounds, "21") or "")
 
 
+def test_real_bounds_as_vcenter_honours_them() -> None:
+    """Found on a VMware import test descriptor: ``real32`` with ``MinValue(1.0) MaxValue(10.67)``."""
+    bounds, malformed = parse_qualifiers("MinValue(1.0) MaxValue(10.67)")
+    assert malformed is None
+    assert qualifier_problem("real32", bounds, "10.67") is None
+    assert qualifier_problem("real32", bounds, "1") is None
+    assert qualifier_problem("real32", bounds, "10.68") == "is 10.68, more than MaxValue(10.67)"
+    assert qualifier_problem("real64", bounds, "0.5e0") == "is 0.5e0, less than MinValue(1.0)"
+    assert qualifier_problem("real32", bounds, "NaN") is None  # not a bound comparison P103 makes
+    whole, _ = parse_qualifiers("MaxValue(10)")
+    assert qualifier_problem("real32", whole, "10.54") == "is 10.54, more than MaxValue(10)"
+    assert qualifier_problem("uint8", parse_qualifiers("MaxValue(10.5)")[0], "11") is not None
+    assert qualifier_problem("string", whole, "11") is None  # text is not compared as a number
+    assert "needs a number" in (parse_qualifiers("MinValue(ten)")[1] or "")
+    assert parse_qualifiers("MaxValue(1e99999)")[1] is not None  # exponents stay small
+
+
 def test_is_guid() -> None:
     assert is_guid("00000000-0000-0000-0000-000000000000")
     assert not is_guid("#UUID#") and not is_guid("0000000-0000-0000-0000-000000000000")
