@@ -109,19 +109,28 @@ def _unit_groups(ctx: Context) -> list[UnitGroup]:
     return ctx.shared("unit-groups", _allocation_unit_groups)
 
 
-def _collect_unit_problems(ctx: Context) -> list[tuple[ResourceItem, str, str]]:
-    found: list[tuple[ResourceItem, str, str]] = []
-    for _, units_text, quantity_units_text, entries in _unit_groups(ctx):
+#: Units written as words only (``Processor Cores``, ``Disk``): what XenCenter writes for what it counts.
+_UNIT_WORDS = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*", re.ASCII)
+
+
+def _collect_unit_problems(ctx: Context) -> list[tuple[ResourceItem, str, str, bool]]:
+    found: list[tuple[ResourceItem, str, str, bool]] = []
+    for rtype, units_text, quantity_units_text, entries in _unit_groups(ctx):
         for leaf, text in (("AllocationUnits", units_text), ("VirtualQuantityUnits", quantity_units_text)):
             if text is not None and text.strip():
                 problem = ctx.units(text)[1]
                 if problem is not None:
-                    found.extend((entry.item, leaf, problem) for entry in entries)
+                    counted = rtype != ResourceType.MEMORY and bool(_UNIT_WORDS.fullmatch(text.strip()))
+                    found.extend((entry.item, leaf, problem, counted) for entry in entries)
     return found
 
 
-def _unit_problems(ctx: Context) -> list[tuple[ResourceItem, str, str]]:
-    """``(Item, leaf, why)`` of every AllocationUnits or VirtualQuantityUnits that fails to parse."""
+def _unit_problems(ctx: Context) -> list[tuple[ResourceItem, str, str, bool]]:
+    """``(Item, leaf, why, counted)`` of every AllocationUnits or VirtualQuantityUnits that fails to parse.
+
+    ``counted``: the units are words naming what an Item other than memory counts (``Processor
+    Cores``), which H113 reports as a warning; every other unreadable unit is H101's.
+    """
     return ctx.shared("unit-problems", _collect_unit_problems)
 
 
@@ -143,8 +152,8 @@ def _all_items(ctx: Context, group: list[HardwareItem]) -> list[HardwareItem]:
 )
 def malformed_allocation_units(ctx: Context) -> Iterator[Diagnostic]:
     """Units follow DSP0004 Annex C: a base unit and ``* 2^N``, ``* 10^N`` or integer modifiers."""
-    for item, leaf, problem in _unit_problems(ctx):
-        if _UNIT_TOO_LARGE not in problem:
+    for item, leaf, problem, counted in _unit_problems(ctx):
+        if _UNIT_TOO_LARGE not in problem and not counted:
             yield ctx.emit("H101", item, f"{describe(item)} {leaf}: {problem}", leaf=leaf)
     for disk, size in _disk_sizes(ctx):
         if size is not None:
@@ -314,7 +323,7 @@ def size_overflow(ctx: Context) -> Iterator[Diagnostic]:
                 f"{q(disk.capacity_allocation_units or 'byte', 50)} is 2^64 bytes or more",
                 attribute="capacity",
             )
-    for item, leaf, problem in _unit_problems(ctx):
+    for item, leaf, problem, _ in _unit_problems(ctx):
         if _UNIT_TOO_LARGE in problem:
             yield ctx.emit("H103", item, f"{describe(item)} {leaf}: {problem}", leaf=leaf)
     quantities = [e.item.virtual_quantity or 0 for e in ctx.allocation_items]
@@ -592,4 +601,25 @@ def wrong_unit_kind(ctx: Context) -> Iterator[Diagnostic]:
                 f'Disk "{q(disk.disk_id)}" capacityAllocationUnits {qs(disk.capacity_allocation_units, 60)} '
                 "is not a size in bytes",
                 attribute="capacityAllocationUnits",
+            )
+
+
+@rule(
+    "H113",
+    "count-units-as-words",
+    Severity.WARNING,
+    "An Item other than memory gives its units as words ('Processor Cores', 'Disk') instead of a "
+    "programmatic unit.",
+)
+def count_units_as_words(ctx: Context) -> Iterator[Diagnostic]:
+    """XenCenter writes what an Item counts as its units; DSP0004 knows ``count`` for that."""
+    for item, leaf, _, counted in _unit_problems(ctx):
+        if counted:
+            text = item.allocation_units if leaf == "AllocationUnits" else item.virtual_quantity_units
+            yield ctx.emit(
+                "H113",
+                item,
+                f"{describe(item)} {leaf} {qs(text or '', 60)} is not a programmatic unit; "
+                "consumers that read units may not know it (write 'count' for a number of things)",
+                leaf=leaf,
             )
