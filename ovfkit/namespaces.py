@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["Ns", "FAMILY_OF", "family_of", "OVF_ENVELOPE_URIS", "ovf_version_of"]
+__all__ = ["Ns", "FAMILY_OF", "family_of", "OVF_ENVELOPE_URIS", "XSD_SUFFIXED", "ovf_version_of"]
 
 
 class Ns(str, enum.Enum):
@@ -75,6 +75,12 @@ FAMILY_OF: dict[str | None, str] = {
     Ns.CIM.value: "cim",
     Ns.XSI.value: "xsi",
     Ns.XML.value: "xml",
+}
+
+#: DMTF namespaces as some writers spell them, with ``.xsd`` appended (VirtualBox's OVF 2.0 export writes
+#: ``xmlns:sasd=".../CIM_StorageAllocationSettingData.xsd"``), and the namespace each stands for.
+XSD_SUFFIXED: dict[str, str] = {
+    uri + ".xsd": uri for uri in (Ns.RASD.value, Ns.VSSD.value, Ns.SASD.value, Ns.EPASD.value)
 }
 
 #: The URI a new element or attribute of each family is written in (OVF 1 by default).

@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from ovfkit.namespaces import Ns
+from ovfkit.namespaces import XSD_SUFFIXED, Ns
 from ovfkit.schema.bundled import BUNDLED, lxml_schema
 
 __all__ = ["DMTF_NAMESPACES", "XsdCheck", "XsdError", "foreign_elements", "validate_tree"]
@@ -71,7 +71,7 @@ def foreign_elements(root: Any, schema_namespace: str) -> list[Any]:
             if not isinstance(tag, str):
                 continue
             uri = _namespace(tag)
-            if uri is not None and uri not in allowed:
+            if uri is not None and uri not in allowed and uri not in XSD_SUFFIXED:
                 found.append(el)
                 continue
             stack.append(iter(el))
@@ -105,10 +105,12 @@ def validate_tree(root: Any, key: str, *, prune_foreign: bool = False) -> list[X
     if not prune_foreign:
         return errors
     namespace = BUNDLED[key].namespace
-    if not foreign_elements(root, namespace):
+    suffixed = _suffixed_in_use(root)
+    if not suffixed and not foreign_elements(root, namespace):
         return errors
     pruned = copy.deepcopy(root)
     _remove_keeping_tails(foreign_elements(pruned, namespace))
+    _rename_suffixed(pruned, suffixed)
     with _schema_lock(key):
         if schema.validate(pruned):
             return []
@@ -149,6 +151,31 @@ class XsdCheck:
         if self._failure is not None:
             raise self._failure
         return self._errors
+
+
+def _suffixed_in_use(root: Any) -> list[str]:
+    """The ``.xsd``-suffixed DMTF namespaces that elements of the tree are in (see ``XSD_SUFFIXED``)."""
+    return [uri for uri in XSD_SUFFIXED if next(root.iter(f"{{{uri}}}*"), None) is not None]
+
+
+def _rename_suffixed(root: Any, suffixed: list[str]) -> None:
+    """Move the elements and attributes of ``.xsd``-suffixed namespaces into the namespaces they stand for.
+
+    The relaxed check reads them as ovfkit and VirtualBox do; the strict one sees them as written.
+    """
+    for uri in suffixed:
+        real = XSD_SUFFIXED[uri]
+        for el in root.iter(f"{{{uri}}}*"):
+            el.tag = f"{{{real}}}{el.tag.partition('}')[2]}"
+    prefixes = tuple(f"{{{uri}}}" for uri in suffixed)
+    if prefixes:
+        for el in root.iter():
+            attrib = el.attrib if isinstance(el.tag, str) else None
+            if attrib is None:
+                continue
+            for name in [n for n in attrib if n.startswith(prefixes)]:
+                uri, _, local = name[1:].partition("}")
+                attrib[f"{{{XSD_SUFFIXED[uri]}}}{local}"] = attrib.pop(name)
 
 
 def _remove_keeping_tails(elements: list[Any]) -> None:

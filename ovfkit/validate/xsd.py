@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from ovfkit.errors import quote
+from ovfkit.namespaces import XSD_SUFFIXED
 from ovfkit.schema.xsd import XsdError
 from ovfkit.validate.diagnostic import Diagnostic
 from ovfkit.validate.locate import Locator
@@ -58,7 +59,25 @@ def _prefixes(el: Any) -> dict[str, str]:
     for prefix, uri in el.nsmap.items():  # a prefix the element itself uses wins over the default
         if el.prefix == prefix and prefix is not None:
             found[uri] = prefix
+    for uri, real in XSD_SUFFIXED.items():  # the relaxed check reads these as the namespace they mean
+        if uri in found:
+            found.setdefault(real, found[uri])
     return found
+
+
+def _element_of(error: XsdError, locator: Locator) -> Any | None:
+    """The element an error is about (in the relaxed check, a renamed one is found by its name as written)."""
+    if error.line is None:
+        return None
+    el = locator.element_at(error.line, error.tag)
+    if el is None and error.tag is not None:
+        uri, _, local = error.tag[1:].partition("}")
+        for suffixed, real in XSD_SUFFIXED.items():
+            if uri == real:
+                el = locator.element_at(error.line, f"{{{suffixed}}}{local}")
+                if el is not None:
+                    break
+    return el
 
 
 def _shorten_expected(match: re.Match[str]) -> str:
@@ -100,7 +119,7 @@ def xsd_diagnostics(
         if code not in enabled:
             continue
         entry = get_rule(code)
-        el = locator.element_at(error.line, error.tag) if error.line is not None else None
+        el = _element_of(error, locator)
         if el is not None:
             line, column, path = locator.of_xsd_error(el)
             prefixes = _prefixes(el)

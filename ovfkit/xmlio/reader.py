@@ -36,7 +36,7 @@ from ovfkit.model.base import (
 from ovfkit.model.binding import ClassBinding, FieldSpec, binding_of
 from ovfkit.model.envelope import CONTENT_CLASSES, SECTION_CLASSES, Document, Envelope
 from ovfkit.model.environment import Environment
-from ovfkit.namespaces import FAMILY_OF, OVF_ENVELOPE_URIS, Ns
+from ovfkit.namespaces import FAMILY_OF, OVF_ENVELOPE_URIS, XSD_SUFFIXED, Ns
 from ovfkit.xmlio.read_layouts import (
     MAX_CHILDREN,
     NODE_FIELDS,
@@ -437,6 +437,12 @@ class _Reader:
         elif root_decls:
             self.decls[root] = root_decls
         nested = any(el is not root for el in self.decls)
+        declared_uris = {uri for decls in self.decls.values() for _, uri in decls}
+        for uri in sorted(declared_uris & XSD_SUFFIXED.keys()):
+            self.warnings.append(
+                f"namespace {uri!r} is read as {XSD_SUFFIXED[uri]!r} (the DMTF namespace with '.xsd' "
+                "appended, as VirtualBox writes it); other consumers and the DMTF schema do not know it"
+            )
         # An element's prefix follows from its URI unless the URI is bound to two prefixes.
         seen: dict[str, str] = {}
         ambiguous_uris: set[str | None] = set()

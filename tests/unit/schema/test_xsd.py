@@ -70,3 +70,39 @@ def test_many_foreign_siblings_with_tails_are_pruned_quickly() -> None:
     errors = validate_tree(root, KEY, prune_foreign=True)
     assert time.process_time() - start < SECONDS
     assert any("Character content other than whitespace" in e.message for e in errors)
+
+
+SASD = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_StorageAllocationSettingData"
+SUFFIXED_ITEM = f"""<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/2" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/2"
+ xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData"
+ xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData"
+ xmlns:sasd="{SASD}.xsd">
+  <References/>
+  <VirtualSystem ovf:id="vm">
+    <Info>vm</Info>
+    <VirtualHardwareSection>
+      <Info>hw</Info>
+      <StorageItem>
+        <sasd:ElementName>disk1</sasd:ElementName>
+        <sasd:InstanceID>8</sasd:InstanceID>
+        <sasd:ResourceType>17</sasd:ResourceType>
+      </StorageItem>
+    </VirtualHardwareSection>
+  </VirtualSystem>
+</Envelope>"""
+
+
+def test_relaxed_reads_xsd_suffixed_dmtf_namespaces_as_the_namespaces_they_stand_for() -> None:
+    """VirtualBox's OVF 2.0 export writes sasd and epasd with '.xsd' appended; ovfkit reads them as meant."""
+    root = etree.fromstring(SUFFIXED_ITEM.encode())
+    before = etree.tostring(root)
+    strict = validate_tree(root, "dsp8023_2.0.1")
+    assert any((e.tag or "").startswith(f"{{{SASD}.xsd}}") and "not expected" in e.message for e in strict)
+    assert validate_tree(root, "dsp8023_2.0.1", prune_foreign=True) == []
+    assert etree.tostring(root) == before
+    wrong_order = SUFFIXED_ITEM.replace(
+        "<sasd:ElementName>disk1</sasd:ElementName>\n        <sasd:InstanceID>8</sasd:InstanceID>",
+        "<sasd:InstanceID>8</sasd:InstanceID>\n        <sasd:ElementName>disk1</sasd:ElementName>",
+    )
+    (error,) = validate_tree(etree.fromstring(wrong_order.encode()), "dsp8023_2.0.1", prune_foreign=True)
+    assert error.tag == f"{{{SASD}}}InstanceID" and error.line == 11 and "not expected" in error.message

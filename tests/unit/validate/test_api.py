@@ -402,3 +402,22 @@ def test_threads_validating_at_once_get_their_own_results(
     with ThreadPoolExecutor(max_workers=8) as pool:
         found = list(pool.map(lambda data: [d.format() for d in validate(data).diagnostics], cases))
     assert found == expected
+
+
+def test_xsd_suffixed_namespaces_are_checked_as_meant_and_noted() -> None:
+    """VirtualBox's OVF 2.0 export: sasd/epasd namespaces with '.xsd' appended, read as the DMTF ones."""
+    from tests.unit.schema.test_xsd import SUFFIXED_ITEM
+
+    wrong_order = SUFFIXED_ITEM.replace(
+        "<sasd:ElementName>disk1</sasd:ElementName>\n        <sasd:InstanceID>8</sasd:InstanceID>",
+        "<sasd:InstanceID>8</sasd:InstanceID>\n        <sasd:ElementName>disk1</sasd:ElementName>",
+    ).encode()
+    report = validate(wrong_order, select="S0,X006")
+    assert [(d.code, d.line, d.column) for d in report.diagnostics] == [("X006", 1, 1), ("S001", 11, 9)]
+    assert "'.xsd' appended" in report.diagnostics[0].message
+    assert report.diagnostics[1].message.startswith("Element 'sasd:InstanceID': This element is not expected")
+    assert (
+        report.diagnostics[1].path
+        == "/Envelope/VirtualSystem/VirtualHardwareSection/StorageItem/sasd:InstanceID"
+    )
+    assert [d.code for d in validate(SUFFIXED_ITEM.encode(), select="S0").diagnostics] == []
