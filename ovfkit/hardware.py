@@ -322,7 +322,7 @@ def _system_view(vs: VirtualSystem, shared: _Shared) -> HardwareView:
             size = _memory_bytes(item)
             if size is not None:
                 memory = (memory or 0) + size
-        elif rtype in _DISK_TYPES:
+        elif rtype in _DISK_TYPES or (rtype == ResourceType.STORAGE_EXTENT and _names_a_disk(item)):
             if ovirt:
                 disks.append(_ovirt_disk_view(item, item_id, label, disk_descs, files))
             else:
@@ -355,6 +355,11 @@ def _system_view(vs: VirtualSystem, shared: _Shared) -> HardwareView:
         controllers=controllers,
         devices=devices,
     )
+
+
+def _names_a_disk(item: ResourceItem) -> bool:
+    """Whether an Item's HostResource names a Disk of the DiskSection (XenCenter's storage extents do)."""
+    return any(ref.strip().startswith(("ovf:/disk/", "ovf://disk/", "/disk/")) for ref in item.host_resource)
 
 
 def _nic_view(item: ResourceItem, item_id: str, label: str | None) -> NicView:

@@ -119,6 +119,10 @@ def standard_device(
 ) -> Device:
     """The ``Device`` for one Item of a standard-shaped descriptor."""
     category = category_of(item.resource_type)
+    if item.resource_type == ResourceType.STORAGE_EXTENT and any(
+        resources.disk_for(resource) is not None for resource in item.host_resource
+    ):
+        category = "disk"  # XenCenter describes its disks as storage extents that name a Disk
     name = item_name(item, index)
     fields: dict[str, object] = {"name": normalize_text(item.element_name) or normalize_text(item.caption)}
     keys: dict[str, Hashable] = {}

@@ -299,3 +299,33 @@ def test_hardware_views_equal_one_view_per_system_in_document_order() -> None:
     views = hardware_views(envelope)
     assert views == [ovfkit.hardware(envelope, index) for index in range(3)]
     assert [(view.system, view.cpus) for view in views] == [("v0", 1), ("v1", 2), ("v2", 3)]
+
+
+XEN_DISK = b"""<ovf:Envelope xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"
+    xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData"
+    xmlns:xenovf="http://schemas.citrix.com/ovf/envelope/1">
+  <ovf:References><ovf:File ovf:id="f1" ovf:href="a.vhd" ovf:size="16777216"/></ovf:References>
+  <ovf:DiskSection><ovf:Info>disks</ovf:Info>
+    <ovf:Disk ovf:diskId="f1" ovf:fileRef="f1" ovf:capacity="10485760"/></ovf:DiskSection>
+  <ovf:VirtualSystem ovf:id="vm"><ovf:Info>vm</ovf:Info>
+    <ovf:VirtualHardwareSection><ovf:Info>hw</ovf:Info>
+      <ovf:Item><rasd:AllocationUnits>Disk</rasd:AllocationUnits><rasd:ElementName>Hard Disk Image</rasd:ElementName>
+        <rasd:HostResource>ovf:/disk/f1</rasd:HostResource><rasd:InstanceID>f1</rasd:InstanceID>
+        <rasd:ResourceType>19</rasd:ResourceType><rasd:VirtualQuantity>1</rasd:VirtualQuantity></ovf:Item>
+      <ovf:Item><rasd:ElementName>scratch</rasd:ElementName><rasd:InstanceID>x</rasd:InstanceID>
+        <rasd:ResourceType>19</rasd:ResourceType></ovf:Item>
+    </ovf:VirtualHardwareSection></ovf:VirtualSystem>
+</ovf:Envelope>"""
+
+
+def test_a_storage_extent_that_names_a_disk_is_a_disk() -> None:
+    """XenCenter describes disks as ResourceType 19 (storage extent) with an ovf:/disk/ HostResource."""
+    envelope = ovfkit.loads(XEN_DISK)
+    assert isinstance(envelope, Envelope)
+    (disk,) = ovfkit.hardware(envelope).disks
+    assert (disk.id, disk.name, disk.capacity_bytes, disk.file) == (
+        "f1",
+        "Hard Disk Image",
+        10485760,
+        "a.vhd",
+    )

@@ -72,3 +72,17 @@ def test_cdrom_media_from_a_file_reference() -> None:
         b"<References/>", b'<References><File ovf:href="tools.iso" ovf:id="iso"/></References>'
     )
     assert devices_of(data).device(0).fields["media"] == "tools.iso"
+
+
+def test_a_storage_extent_that_names_a_disk_is_compared_as_a_disk() -> None:
+    """XenCenter's disks are ResourceType 19 Items whose HostResource names a Disk."""
+    from ovfkit.diff import diff_envelopes
+    from tests.unit.test_hardware import XEN_DISK
+
+    old = ovfkit.loads(XEN_DISK)
+    new = ovfkit.loads(XEN_DISK.replace(b'ovf:capacity="10485760"', b'ovf:capacity="20971520"'))
+    assert isinstance(old, Envelope) and isinstance(new, Envelope)
+    result = diff_envelopes(old, new)
+    assert [(c.device, c.field, c.old, c.new) for c in result.changes] == [
+        ('disk "Hard Disk Image"', "capacity", 10485760, 20971520)
+    ]
