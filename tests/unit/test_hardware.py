@@ -309,7 +309,8 @@ XEN_DISK = b"""<ovf:Envelope xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"
     <ovf:Disk ovf:diskId="f1" ovf:fileRef="f1" ovf:capacity="10485760"/></ovf:DiskSection>
   <ovf:VirtualSystem ovf:id="vm"><ovf:Info>vm</ovf:Info>
     <ovf:VirtualHardwareSection><ovf:Info>hw</ovf:Info>
-      <ovf:Item><rasd:AllocationUnits>Disk</rasd:AllocationUnits><rasd:ElementName>Hard Disk Image</rasd:ElementName>
+      <ovf:Item><rasd:AllocationUnits>Disk</rasd:AllocationUnits>
+        <rasd:ElementName>Hard Disk Image</rasd:ElementName>
         <rasd:HostResource>ovf:/disk/f1</rasd:HostResource><rasd:InstanceID>f1</rasd:InstanceID>
         <rasd:ResourceType>19</rasd:ResourceType><rasd:VirtualQuantity>1</rasd:VirtualQuantity></ovf:Item>
       <ovf:Item><rasd:ElementName>scratch</rasd:ElementName><rasd:InstanceID>x</rasd:InstanceID>
