@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
     select_codes(args.select, args.ignore)  # a bad code is a usage error before any file is read
     reports = []
-    failed_input = False
+    failures: list[tuple[str, str]] = []
     for path in args.paths:
         try:
             if path == "-":
@@ -62,10 +62,10 @@ def run(args: argparse.Namespace) -> int:
                 report = validate(path, args.profile, args.select, args.ignore)
         except OvfError as exc:
             print(f"ovfkit: error: {exc}", file=sys.stderr)
-            failed_input = True
+            failures.append((path, str(exc)))
             continue
         reports.append(report)
-    sys.stdout.write(render(reports, args.format))
-    if failed_input:
+    sys.stdout.write(render(reports, args.format, failures))
+    if failures:
         return exitcodes.ERROR
     return exitcodes.FINDINGS if any(not r.ok for r in reports) else exitcodes.OK

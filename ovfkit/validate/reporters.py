@@ -9,6 +9,7 @@ import json
 import os
 import urllib.parse
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from ovfkit._version import __version__
@@ -56,9 +57,35 @@ def artifact(name: str | None) -> str:
     return package if bang and package.lower().endswith(".ova") else name
 
 
+#: The base of the relative artifact URIs: the folder ovfkit ran in (``originalUriBaseIds`` says where).
+SRCROOT = "%SRCROOT%"
+
+
+def _location(path: str | None) -> dict[str, str]:
+    """A SARIF ``artifactLocation`` for a file name as given.
+
+    A file in or below the working folder gets a relative URI (percent-encoded, colons too, so that no
+    name reads as a scheme) with ``uriBaseId`` ``%SRCROOT%``, as code scanners expect; a file elsewhere
+    gets an absolute ``file:`` URI. An input that is no file
+    (standard input, bytes) keeps its name, ``<stdin>`` percent-encoded.
+    """
+    name = artifact(path) if path else "<stdin>"
+    if name.startswith("<") and name.endswith(">"):
+        return {"uri": urllib.parse.quote(name, safe="")}
+    absolute = os.path.abspath(name)
+    here = os.getcwd()
+    try:
+        relative = os.path.relpath(absolute, here)
+    except ValueError:  # another drive
+        relative = os.pardir
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative):
+        return {"uri": Path(absolute).as_uri()}
+    return {"uri": urllib.parse.quote(relative.replace(os.sep, "/"), safe="/"), "uriBaseId": SRCROOT}
+
+
 def _uri(path: str | None) -> str:
-    """A relative URI reference for a file name as given (spaces and the like percent-encoded)."""
-    return urllib.parse.quote(artifact(path).replace(os.sep, "/"), safe="/:")
+    """The URI of ``_location``: a relative reference below the working folder, else ``file:``."""
+    return _location(path)["uri"]
 
 
 def _sarif_rule(entry: Rule) -> dict[str, Any]:
@@ -81,7 +108,7 @@ def _sarif_rule(entry: Rule) -> dict[str, Any]:
 
 
 def _sarif_result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(diagnostic.file)}}
+    physical: dict[str, Any] = {"artifactLocation": _location(diagnostic.file)}
     if diagnostic.line is not None and diagnostic.line >= 1:
         region: dict[str, Any] = {"startLine": diagnostic.line}
         if diagnostic.column is not None and diagnostic.column >= 1:
@@ -99,17 +126,31 @@ def _sarif_result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
     }
 
 
-def render_sarif(reports: Sequence[Report]) -> str:
-    """A SARIF 2.1.0 log of one run: the rule catalogue as rule metadata, one result per diagnostic."""
+def render_sarif(reports: Sequence[Report], failures: Sequence[tuple[str, str]] = ()) -> str:
+    """A SARIF 2.1.0 log of one run: the rule catalogue as rule metadata, one result per diagnostic.
+
+    ``failures`` are the inputs that could not be validated at all (a missing file), as ``(name,
+    message)``: the run is then not successful, and each is a tool execution notification.
+    """
     rules = all_rules()
     index = {entry.code: position for position, entry in enumerate(rules)}
     artifacts = []
     seen: set[str] = set()
     for report in reports:
-        uri = _uri(report.file)
-        if uri not in seen:
-            seen.add(uri)
-            artifacts.append({"location": {"uri": uri}})
+        location = _location(report.file)
+        if location["uri"] not in seen:
+            seen.add(location["uri"])
+            artifacts.append({"location": location})
+    invocation: dict[str, Any] = {"executionSuccessful": not failures}
+    if failures:
+        invocation["toolExecutionNotifications"] = [
+            {
+                "level": "error",
+                "message": {"text": message},
+                "locations": [{"physicalLocation": {"artifactLocation": _location(name)}}],
+            }
+            for name, message in failures
+        ]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -127,7 +168,8 @@ def render_sarif(reports: Sequence[Report]) -> str:
                 "results": [
                     _sarif_result(d, index[d.code]) for report in reports for d in report.diagnostics
                 ],
-                "invocations": [{"executionSuccessful": True}],
+                "invocations": [invocation],
+                "originalUriBaseIds": {SRCROOT: {"uri": Path(os.getcwd()).as_uri() + "/"}},
             }
         ],
     }
@@ -168,6 +210,8 @@ FORMATS: dict[str, Callable[[Sequence[Report]], str]] = {
 }
 
 
-def render(reports: Sequence[Report], output_format: str) -> str:
-    """Render reports in one of ``FORMATS``."""
+def render(reports: Sequence[Report], output_format: str, failures: Sequence[tuple[str, str]] = ()) -> str:
+    """Render reports in one of ``FORMATS``; SARIF also records the inputs that could not be validated."""
+    if output_format == "sarif":
+        return render_sarif(reports, failures)
     return FORMATS[output_format](reports)
