@@ -187,6 +187,10 @@ class Document(_Base):
     encoding the bytes really were in; ``prolog``/``epilog`` the comments, processing instructions
     and whitespace (as plain strings) before and after the root; ``newline`` is ``"\\r\\n"`` when the
     document used CRLF line ends. ``warnings`` records what the reader had to tolerate.
+    ``root_tag`` is the root element's start tag as written (line ends as ``\n``): written back in
+    place of the rendered one while the root's name, declarations and attributes are unchanged.
+    ``empty_tag_end`` is how the document ends its empty-element tags: ``/>``, or `` />`` as .NET,
+    Java and some vCenter writers do.
     """
 
     bom: bool = False
@@ -196,6 +200,8 @@ class Document(_Base):
     prolog: list[str | Comment | ProcessingInstruction] = Field(default_factory=list)
     epilog: list[str | Comment | ProcessingInstruction] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    root_tag: str | None = None
+    empty_tag_end: Literal["/>", " />"] = "/>"
 
 
 class Envelope(OvfModel):

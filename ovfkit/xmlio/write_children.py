@@ -359,7 +359,7 @@ class Children:
         if text:
             out.append(f"<{qname}>{writer.escape_text(text)}</{qname}>")
         else:
-            out.append(f"<{qname}/>")
+            out.append(f"<{qname}{writer.end_empty}")
         if self.pending:
             self.placed.append((order, len(out) - 1, len(out), gap))
         return True

@@ -126,7 +126,9 @@ def write_extension(writer: Writer, node: Any, scope: Scope) -> None:
             template = scope.fast.get(key)
             if template is None:
                 writer.write_node(node, scope)
-                scope.fast[key] = "<" + data["name"] + "".join([f' {q}="%s"' for q, _ in attributes]) + "/>"
+                scope.fast[key] = (
+                    "<" + data["name"] + "".join([f' {q}="%s"' for q, _ in attributes]) + writer.end_empty
+                )
                 return
             values = tuple(map(_second, attributes))
             try:
@@ -398,7 +400,7 @@ class _Compiler:
         self.attribute_check(attr_checks)
         start = "<" + _literal(name) + "".join(attr_markup)
         emit("if not v:")
-        emit(f"w.out.append(f'{start}/>')", 2)
+        emit(f"w.out.append(f'{start}{{w.end_empty}}')", 2)
         emit("return True", 2)
         emit("if '&' in v or '<' in v or '>' in v or '\\r' in v:")
         emit("return False", 2)
@@ -411,7 +413,7 @@ class _Compiler:
         self.attribute_check(attr_checks)
         start = "<" + _literal(name) + "".join(attr_markup)
         emit("if not g or not g[0]:")
-        emit(f"w.out.append(f'{start}/>')", 2)
+        emit(f"w.out.append(f'{start}{{w.end_empty}}')", 2)
         emit("return True", 2)
         emit("s = g[0]")
         emit("if '&' in s or '<' in s or '>' in s or '\\r' in s:")

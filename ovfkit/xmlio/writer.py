@@ -28,6 +28,7 @@ from ovfkit.model.envelope import Document, Envelope
 from ovfkit.model.environment import Environment
 from ovfkit.namespaces import DEFAULT_PREFIX, DEFAULT_URI, FAMILY_OF, Ns
 from ovfkit.xmlio import write_fast
+from ovfkit.xmlio.start_tag import first_start_tag, same_start_tag
 from ovfkit.xmlio.write_children import Children
 from ovfkit.xmlio.write_layout import DEFAULT_UNIT, blank, document_unit, inner_layout
 from ovfkit.xmlio.write_plan import CONTENT_NAMES, EXT, LEAF, LEAF_LIST, MODEL, MODEL_LIST, SKIP, Plan, Step
@@ -95,6 +96,8 @@ class Writer:
         self.escape_attr: Callable[[str], str] = escape_attr
         #: the compiled fast path is used unless values need character references for the encoding
         self.fast = charrefs is None
+        #: how empty-element tags end: ``/>``, or `` />`` in a document read that wrote them so
+        self.end_empty = "/>"
         if charrefs is not None:
             self.escape_text = lambda text: _charrefs(escape_text(text), charrefs)
             self.escape_attr = lambda text: _charrefs(escape_attr(text), charrefs)
@@ -311,7 +314,7 @@ class Writer:
                 path=self.where(),
             )
         if not children and not (gaps and gaps[0]):
-            out.append("/>")
+            out.append(self.end_empty)
         else:
             escape = self.escape_text
             out.append(">")
@@ -389,7 +392,7 @@ class Writer:
         if binding.text is not None:
             self.write_text_content(model, binding, qname, scope)
         elif self.is_empty(model, binding):
-            out.append("/>")
+            out.append(self.end_empty)
         else:
             out.append(">")
             if info is None:
@@ -508,7 +511,7 @@ class Writer:
             out.append(f"</{qname}>")
             return
         if not value and not extensions:
-            out.append("/>")
+            out.append(self.end_empty)
             return
         out.append(">" + escape(value))
         for ext in extensions:
@@ -538,7 +541,7 @@ class Writer:
         if text:
             out.append(f">{self.escape_text(text)}</{qname}>")
         else:
-            out.append("/>")
+            out.append(self.end_empty)
 
     def write_child(
         self,
@@ -725,6 +728,7 @@ def _render(model: Envelope | Environment, charrefs: str | None, fast: bool = Tr
     unit = document_unit(model.xml.gaps) if model.xml is not None else DEFAULT_UNIT
     writer = Writer(ovf_uri, bare, unit, charrefs)
     writer.fast = writer.fast and fast
+    writer.end_empty = document.empty_tag_end
     out = writer.out
     if document.declaration is not None:
         out.append(document.declaration)
@@ -766,6 +770,7 @@ def write_document(model: Envelope | Environment, *, encoding: str | None = None
     except OvfWriteError:
         # Compiled writers keep no element path: the general writer finds the error again, with it.
         text = _render(model, None, fast=False)
+    text = _root_tag_as_written(text, document)
     if document.newline == "\r\n":
         text = text.replace("\n", "\r\n")
     try:
@@ -788,6 +793,20 @@ def write_document(model: Envelope | Environment, *, encoding: str | None = None
     elif document.bom and target.lower().startswith(("utf-16-", "utf-32-")):
         data = "\ufeff".encode(target) + data
     return data
+
+
+def _root_tag_as_written(text: str, document: Document) -> str:
+    """The output with the root's start tag as it was read, when the root still says the same."""
+    written = document.root_tag
+    if not written:
+        return text
+    found = first_start_tag(text)
+    if found is None:
+        return text
+    start, end = found
+    if text[start:end] == written or not same_start_tag(written, text[start:end]):
+        return text
+    return text[:start] + written + text[end:]
 
 
 def iter_models(model: OvfModel) -> Iterator[OvfModel]:
