@@ -44,7 +44,7 @@ from ovfkit.xmlio.read_layouts import (
     compile_layout,
 )
 from ovfkit.xmlio.safe import Limits, Parsed, occurrences
-from ovfkit.xmlio.start_tag import start_tag_at
+from ovfkit.xmlio.start_tag import empty_tag_end, start_tag_at
 
 __all__ = ["read_tree"]
 
@@ -1142,22 +1142,6 @@ def _epilog(text: str, after: list[Any]) -> list[Any]:
     return fallback
 
 
-#: How many empty-element tags tell how a document ends them (a writer ends them all alike).
-_EMPTY_TAG_SAMPLE = 8
-
-
-def _spaced_empty_tags(text: str, start: int) -> bool:
-    """Whether the document's first empty-element tags all end with `` />`` (a look at a few, not a scan)."""
-    seen = 0
-    position = text.find("/>", start)
-    while position > 0 and seen < _EMPTY_TAG_SAMPLE:
-        if text[position - 1] != " ":
-            return False
-        seen += 1
-        position = text.find("/>", position + 2)
-    return seen > 0
-
-
 def _document(parsed: Parsed) -> Document:
     """The BOM, declaration, and the comments, PIs and whitespace around the root."""
     text = parsed.text
@@ -1199,7 +1183,7 @@ def _document(parsed: Parsed) -> Document:
     }
     root_tag = start_tag_at(text, parsed.prolog_end)
     values["root_tag"] = root_tag.replace("\r\n", "\n") if root_tag is not None else None
-    values["empty_tag_end"] = " />" if _spaced_empty_tags(text, parsed.prolog_end) else "/>"
+    values["empty_tag_end"] = empty_tag_end(parsed.root, text)
     _set_dict(document, values, set(values))
     return document
 

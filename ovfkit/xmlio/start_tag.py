@@ -12,13 +12,16 @@ import re
 
 from lxml import etree
 
-__all__ = ["first_start_tag", "same_start_tag", "start_tag_at"]
+__all__ = ["empty_tag_end", "first_start_tag", "same_start_tag", "start_tag_at"]
 
 #: A start tag: its name, then attributes with quoted values (no "<" can be inside a value).
 _START = re.compile(r"<[^\s/>!?]+(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*\s*/?>")
 #: Markup that can stand before the root: comments, processing instructions, a start tag.
 _BEFORE_ROOT = re.compile(r"<!--.*?-->|<\?.*?\?>|(" + _START.pattern + ")", re.DOTALL)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+#: How many elements the reader looks through for an empty one, and how many lines down the text.
+_EMPTY_LOOK_ELEMENTS = 64
+_EMPTY_LOOK_LINES = 4096
 
 
 def start_tag_at(text: str, position: int) -> str | None:
@@ -52,3 +55,48 @@ def same_start_tag(written: str, rendered: str) -> bool:
     among attributes, quotes and escapes aside)."""
     facts = _facts(written)
     return facts is not None and facts == _facts(rendered)
+
+
+def _line_end(text: str, line: int) -> int:
+    """The offset just past line ``line`` (1-based) of ``text``."""
+    position = -1
+    for _ in range(line):
+        position = text.find("\n", position + 1)
+        if position < 0:
+            return len(text)
+    return position
+
+
+def empty_tag_end(root: etree._Element, text: str) -> str:
+    """How the document ends its empty-element tags, ``/>`` or `` />``: from the first one it wrote.
+
+    The first empty element (among the first few) is found in the tree, and its start tag in the
+    text, ending on the line libxml2 gives: a ``/>`` in a comment or an attribute value cannot
+    mislead it. An element written ``<a></a>`` is passed over; with none found, ``/>``.
+    """
+    for count, el in enumerate(root.iter()):
+        if count >= _EMPTY_LOOK_ELEMENTS:
+            break
+        tag = el.tag
+        if not isinstance(tag, str) or len(el) or el.text is not None:
+            continue
+        line = el.sourceline
+        if not isinstance(line, int) or line > _EMPTY_LOOK_LINES:
+            break
+        local = tag.rpartition("}")[2]
+        opening = f"<{el.prefix}:{local}" if el.prefix else f"<{local}"
+        end = _line_end(text, line)
+        start = text.rfind(opening, 0, end)
+        while start >= 0 and text[start + len(opening) : start + len(opening) + 1] not in (
+            "/",
+            ">",
+            " ",
+            "\t",
+            "\n",
+            "\r",
+        ):
+            start = text.rfind(opening, 0, start)  # a longer name that starts alike
+        written = start_tag_at(text, start) if start >= 0 else None
+        if written is not None and written.endswith("/>"):
+            return " />" if written[-3:-2].isspace() else "/>"
+    return "/>"

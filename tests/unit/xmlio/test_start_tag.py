@@ -101,3 +101,22 @@ def test_a_root_tag_from_json_is_used_only_when_it_says_what_the_root_says() -> 
         assert b"evil" not in out and b"not a tag" not in out
         assert b"<Envelope xmlns=" in out  # the rendered tag, not the forged one
         assert ovfkit.loads(out) == ovfkit.loads(expected)
+
+
+@pytest.mark.parametrize(
+    ("body", "style"),
+    [
+        ('<!-- a/> --><References a="x/>"><File ovf:id="f" /></References>', " />"),
+        ('<!-- a /> --><References a="x />"><File ovf:id="f"/></References>', "/>"),
+        ('<References><File ovf:id="f"></File><FileX/><File ovf:id="g" /></References>', " />"),
+        ("<References><File>text</File></References>", "/>"),
+        ('<References>\n<File ovf:id="f"\n  ovf:href="a" /></References>', " />"),
+    ],
+)
+def test_the_empty_tag_style_comes_from_a_real_empty_element(body: str, style: str) -> None:
+    """A ``/>`` in a comment or an attribute value, or a longer name, does not decide the style."""
+    data = f'<Envelope xmlns="{OVF}" xmlns:ovf="{OVF}">{body}</Envelope>'.encode()
+    model = ovfkit.loads(data)
+    assert isinstance(model, Envelope) and model.document.empty_tag_end == style
+    once = ovfkit.dumps(model)
+    assert ovfkit.dumps(ovfkit.loads(once)) == once
