@@ -120,6 +120,8 @@ class Resources:
     disks: dict[str, Disk] = field(default_factory=dict)
     files: dict[str, File] = field(default_factory=dict)
     files_by_href: dict[str, File] = field(default_factory=dict)
+    #: Disks by ``ovf:fileRef``: virt-v2v's ``-o vdsm`` output names a disk by its volume, the fileRef.
+    disks_by_file: dict[str, Disk] = field(default_factory=dict)
     _capacity: dict[str, Size | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -128,6 +130,8 @@ class Resources:
                 for disk in section.disks:
                     if disk.disk_id is not None:
                         self.disks.setdefault(disk.disk_id, disk)
+                    if disk.file_ref is not None:
+                        self.disks_by_file.setdefault(disk.file_ref, disk)
         if self.envelope.references is not None:
             for file in self.envelope.references.files:
                 if file.id is not None:
@@ -145,14 +149,20 @@ class Resources:
 
     def disk_for(self, host_resource: str) -> Disk | None:
         """The Disk a HostResource names: ``ovf:/disk/ID``, ``/disk/ID``, ``ovf://disk/ID``, or oVirt's
-        ``imageGroupId/volumeId`` (the Disk's id is the volume id)."""
+        ``imageGroupId/volumeId`` (the Disk's id is the volume id), or a volume that is a Disk's fileRef."""
         ref = host_resource.strip()
         for prefix in ("ovf:/disk/", "ovf://disk/", "/disk/"):
             if ref.startswith(prefix):
                 return self.disks.get(ref[len(prefix) :])
         if ref.startswith(("ovf:/file/", "/file/")):
             return None
-        return self.disks.get(ref.rpartition("/")[2]) or self.disks.get(ref)
+        volume = ref.rpartition("/")[2]
+        return (
+            self.disks.get(volume)
+            or self.disks.get(ref)
+            or self.disks_by_file.get(ref)
+            or self.disks_by_file.get(volume)
+        )
 
     def file_for(self, host_resource: str) -> File | None:
         """The File a HostResource names (``ovf:/file/ID``, ``/file/ID``)."""

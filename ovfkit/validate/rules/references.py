@@ -13,7 +13,7 @@ from ovfkit.model.values import ResourceType
 from ovfkit.validate.context import Context, HardwareItem
 from ovfkit.validate.diagnostic import Diagnostic, Severity
 from ovfkit.validate.registry import rule
-from ovfkit.validate.rules._common import ALL_ZERO_GUID, HostReference, describe, host_reference, q
+from ovfkit.validate.rules._common import ALL_ZERO_GUID, HostReference, describe, host_reference, is_guid, q
 
 __all__: list[str] = []
 
@@ -81,6 +81,12 @@ def _host_resources(ctx: Context) -> _HostResources:
     return ctx.shared("host-resources", _collect_host_resources)
 
 
+def _names_a_file_ref(ctx: Context, reference: str, volume: str) -> bool:
+    """Whether an oVirt HostResource is a Disk's fileRef (virt-v2v's ``-o vdsm`` output names volumes so)."""
+    file_refs = ctx.shared("disk-file-refs", lambda c: {d.file_ref for d in c.disks if d.file_ref})
+    return reference in file_refs or volume in file_refs
+
+
 @rule(
     "R102",
     "dangling-disk-host-resource",
@@ -103,7 +109,7 @@ def dangling_disk_host_resource(ctx: Context) -> Iterator[Diagnostic]:
                 )
         elif reference is None and ctx.is_ovirt and item.resource_type == ResourceType.DISK_DRIVE:
             volume = text.strip().rpartition("/")[2]
-            if volume and volume not in disk_ids:
+            if volume and volume not in disk_ids and not _names_a_file_ref(ctx, text.strip(), volume):
                 yield ctx.emit(
                     "R102",
                     item,
@@ -142,12 +148,15 @@ def dangling_file_host_resource(ctx: Context) -> Iterator[Diagnostic]:
 def dangling_parent(ctx: Context) -> Iterator[Diagnostic]:
     """rasd:Parent must be the InstanceID of another Item of the same VirtualHardwareSection."""
     is_ovirt = ctx.is_ovirt
+    ovirt_ova = ctx.dialect == "ovirt-ova"
     for entry, parent, target in ctx.item_index.parent_links:
         if target is not None or not parent:
             continue
         item = entry.item
         if is_ovirt and (item.resource_type == ResourceType.DISK_DRIVE or parent == ALL_ZERO_GUID):
             continue  # an oVirt disk's Parent is its parent volume, not an Item
+        if ovirt_ova and item.resource_type == ResourceType.DISK_DRIVE and is_guid(parent):
+            continue  # the engine's OVA export writes the image's parent volume there too
         yield ctx.emit(
             "R104",
             item,

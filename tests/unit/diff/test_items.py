@@ -59,3 +59,12 @@ def test_ovirt_host_resource_names_the_volume() -> None:
     assert image_and_volume is not None
     assert resources.disk_for(image_and_volume) is disk
     assert resources.capacity(disk) == 30 * 2**30
+
+
+def test_a_volume_that_is_a_disk_s_file_ref_names_that_disk() -> None:
+    """virt-v2v's ``-o vdsm`` output names the disk by its volume, which is the Disk's fileRef."""
+    data = envelope([cpu()], ['<Disk ovf:capacity="1" ovf:diskId="IMAGE" ovf:fileRef="VOL"/>\n'])
+    resources = Resources(load(data))
+    found = resources.disk_for("VOL")
+    assert found is not None and found.disk_id == "IMAGE"
+    assert resources.disk_for("OTHER") is None

@@ -68,3 +68,40 @@ def test_a_blank_parent_dangles_nowhere_and_a_missing_one_does() -> None:
     assert found(document(("<rasd:Parent>3</rasd:Parent>", "<rasd:Parent> </rasd:Parent>")), "R104") == []
     (message,) = found(document(("<rasd:Parent>3</rasd:Parent>", "<rasd:Parent>9</rasd:Parent>")), "R104")
     assert "Parent 9" in message
+
+
+def test_an_ovirt_disk_named_by_the_volume_that_is_its_file_ref_is_described() -> None:
+    """virt-v2v's ``-o vdsm`` output: the Disk's fileRef is the volume the HostResource names."""
+    from tests.conftest import FIXTURES
+
+    text = (FIXTURES.parent / "tests" / "rules" / "cases" / "O101" / "pass.ovf").read_text(encoding="utf-8")
+    volume = "00000001-1111-4111-8111-000000000001/00000002-1111-4111-8111-000000000002"
+    vdsm = text.replace(
+        'ovf:diskId="00000002-1111-4111-8111-000000000002"',
+        'ovf:diskId="d5510000-1111-4111-8111-000000000009"',
+    ).replace(f'ovf:fileRef="{volume}"', 'ovf:fileRef="99116050-1111-4111-8111-000000000007"')
+    vdsm = vdsm.replace(
+        f"<rasd:HostResource>{volume}</rasd:HostResource>",
+        "<rasd:HostResource>99116050-1111-4111-8111-000000000007</rasd:HostResource>",
+    )
+    assert vdsm != text
+    assert found(vdsm.encode(), "R102") == []
+    elsewhere = vdsm.replace(
+        "<rasd:HostResource>99116050-1111-4111-8111-000000000007</rasd:HostResource>",
+        "<rasd:HostResource>00000000-1111-4111-8111-00000000000f</rasd:HostResource>",
+    )
+    assert len(found(elsewhere.encode(), "R102")) == 1
+
+
+def test_the_ovirt_ova_export_s_parent_volume_on_a_disk_is_no_dangling_parent() -> None:
+    """The engine writes the image's parent volume (all zeros for a base image) as a disk Item's Parent."""
+    from tests.conftest import FIXTURES
+
+    data = (FIXTURES / "ovirt" / "ova" / "exported-vm.ovf").read_bytes()
+    assert found(data, "R104") == []
+    not_a_volume = data.replace(
+        b"<rasd:Parent>00000000-0000-0000-0000-000000000000</rasd:Parent>",
+        b"<rasd:Parent>ide9</rasd:Parent>",
+        1,
+    )
+    assert len(found(not_a_volume, "R104")) == 1
