@@ -124,7 +124,8 @@ def render_text(data: dict[str, Any]) -> str:
     lines.append(f"OVF version:  {shown(data['ovf_version'])}")
     lines.append(f"Dialect:      {data['dialect']}")
     for product in data["products"]:
-        parts = [p for p in (product["product"], product["version"] or product["full_version"]) if p]
+        version = product["version"] or (product["full_version"] or "").strip().partition("\n")[0]
+        parts = [p for p in (product["product"], version) if p]  # a long FullVersion: its first line
         if parts or product["vendor"]:
             lines.append(f"Product:      {' '.join(shown(part) for part in parts) or '-'}")
             if product["vendor"]:

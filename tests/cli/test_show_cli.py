@@ -190,3 +190,16 @@ class TestPackages:
         path.write_bytes(archive(regular("disk.vmdk", b"d" * 100), regular("vm.ovf", descriptor())))
         assert main(["show", str(path)]) == 0
         assert "warning: the descriptor 'vm.ovf' is member 2" in capsys.readouterr().out
+
+
+def test_a_multi_line_full_version_shows_its_first_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Proxmox's export writes a package list as FullVersion; the Product line takes its first line."""
+    text = envelope().replace(
+        "<Product>App</Product>",
+        "<Product>App</Product><FullVersion>pve: 8.2.0\nceph: 17.2.7\n</FullVersion>",
+    )
+    assert main(["show", str(save(tmp_path, text))]) == 0
+    out = capsys.readouterr().out
+    assert "Product:      App pve: 8.2.0\n" in out and "ceph" not in out
