@@ -61,6 +61,8 @@ _CONTROLLER_TYPES = {
 }
 
 _DISK_TYPES = {ResourceType.DISK_DRIVE, ResourceType.LOGICAL_DISK, ResourceType.STORAGE_VOLUME}
+#: How a HostResource names a Disk of the DiskSection (DSP0243's form first, then the ones writers use).
+_DISK_REFERENCES = ("ovf:/disk/", "ovf://disk/", "/disk/")
 _NIC_TYPES = {ResourceType.ETHERNET_ADAPTER, ResourceType.OTHER_NETWORK_ADAPTER}
 
 
@@ -359,7 +361,7 @@ def _system_view(vs: VirtualSystem, shared: _Shared) -> HardwareView:
 
 def _names_a_disk(item: ResourceItem) -> bool:
     """Whether an Item's HostResource names a Disk of the DiskSection (XenCenter's storage extents do)."""
-    return any(ref.strip().startswith(("ovf:/disk/", "ovf://disk/", "/disk/")) for ref in item.host_resource)
+    return any(ref.strip().startswith(_DISK_REFERENCES) for ref in item.host_resource)
 
 
 def _nic_view(item: ResourceItem, item_id: str, label: str | None) -> NicView:
@@ -385,7 +387,7 @@ def _disk_view(
     capacity: int | None = None
     for resource in item.host_resource:
         ref = resource.strip()
-        for prefix in ("ovf:/disk/", "ovf://disk/", "/disk/"):
+        for prefix in _DISK_REFERENCES:
             if ref.startswith(prefix):
                 disk = disk_descs.get(ref[len(prefix) :])
                 break

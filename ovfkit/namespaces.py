@@ -59,29 +59,26 @@ OVF_ENVELOPE_URIS: dict[str, str] = {
     "http://schemas.dmtf.org/ovf/envelope/3": "unknown",
 }
 
+#: DMTF namespaces as some writers spell them, with ``.xsd`` appended (VirtualBox's OVF 2.0 export writes
+#: ``xmlns:sasd=".../CIM_StorageAllocationSettingData.xsd"``), and the namespace each stands for.
+XSD_SUFFIXED: dict[str, str] = {
+    uri + ".xsd": uri for uri in (Ns.RASD.value, Ns.VSSD.value, Ns.SASD.value, Ns.EPASD.value)
+}
+
 #: Namespace family of each known URI: the key binding tables use ("ovf", "rasd", ...).
 FAMILY_OF: dict[str | None, str] = {
     None: "ovf",  # oVirt and some 0.9 writers put OVF elements in no namespace
     **{uri: "ovf" for uri in OVF_ENVELOPE_URIS},
     Ns.ENV.value: "env",
     Ns.RASD.value: "rasd",
-    Ns.RASD.value + ".xsd": "rasd",
     Ns.VSSD.value: "vssd",
-    Ns.VSSD.value + ".xsd": "vssd",
     Ns.SASD.value: "sasd",
-    Ns.SASD.value + ".xsd": "sasd",
     Ns.EPASD.value: "epasd",
-    Ns.EPASD.value + ".xsd": "epasd",
     Ns.CIM.value: "cim",
     Ns.XSI.value: "xsi",
     Ns.XML.value: "xml",
 }
-
-#: DMTF namespaces as some writers spell them, with ``.xsd`` appended (VirtualBox's OVF 2.0 export writes
-#: ``xmlns:sasd=".../CIM_StorageAllocationSettingData.xsd"``), and the namespace each stands for.
-XSD_SUFFIXED: dict[str, str] = {
-    uri + ".xsd": uri for uri in (Ns.RASD.value, Ns.VSSD.value, Ns.SASD.value, Ns.EPASD.value)
-}
+FAMILY_OF.update({suffixed: FAMILY_OF[uri] for suffixed, uri in XSD_SUFFIXED.items()})
 
 #: The URI a new element or attribute of each family is written in (OVF 1 by default).
 DEFAULT_URI: dict[str, str] = {

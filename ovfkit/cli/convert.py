@@ -84,8 +84,9 @@ def _read(path: str) -> tuple[Any, bool]:
     # Read up to the JSON size limit; an XML input is held to the XML limit when it is parsed.
     wide = Limits(max_bytes=DEFAULT_LIMITS.max_bytes * JSON_SIZE_FACTOR)
     if path == "-":
-        data, _ = read_source(sys.stdin.buffer, wide)
-        name = "<stdin>"
+        from ovfkit.cli.stdin import STDIN, read_stdin
+
+        data, name = read_stdin(wide), STDIN
     else:
         data, name = read_source(path, wide)
     if _looks_like_json(data):

@@ -69,14 +69,14 @@ def _load(path: str) -> tuple[Any, str]:
 
     if path == "-":
         from ovfkit.api import loads
-        from ovfkit.cli.stdin import read_stdin
+        from ovfkit.cli.stdin import STDIN, read_stdin
         from ovfkit.diff.errors import OvfDiffError
         from ovfkit.model.envelope import Envelope
 
-        model = loads(read_stdin(), source="<stdin>")
+        model = loads(read_stdin(), source=STDIN)
         if not isinstance(model, Envelope):
-            raise OvfDiffError("this is an OVF environment document, not a descriptor", source="<stdin>")
-        return model, "<stdin>"
+            raise OvfDiffError("this is an OVF environment document, not a descriptor", source=STDIN)
+        return model, STDIN
     envelope, name = load_envelope(path)
     return envelope, name or path
 

@@ -114,10 +114,10 @@ def run(args: argparse.Namespace) -> int:
     from ovfkit.ovirt.snapshots import oldest_first
 
     if args.source == "-":
-        from ovfkit.cli.stdin import read_stdin
+        from ovfkit.cli.stdin import STDIN, read_stdin
 
         source: Any = read_stdin()
-        name = "<stdin>"
+        name = STDIN
     else:
         source = name = args.source
     snapshots = oldest_first(load_snapshots(source))

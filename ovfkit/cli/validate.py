@@ -45,6 +45,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``ovfkit validate``."""
+    from ovfkit.cli.stdin import STDIN
     from ovfkit.errors import OvfError
     from ovfkit.validate.api import validate
     from ovfkit.validate.registry import select_codes
@@ -56,8 +57,8 @@ def run(args: argparse.Namespace) -> int:
     for path in args.paths:
         try:
             if path == "-":
-                # a file object: read up to the size limit, not to the end
-                report = validate(sys.stdin.buffer, args.profile, args.select, args.ignore, name="<stdin>")
+                # a file object: read up to the size limit, not to the end; too much is an X002 finding
+                report = validate(sys.stdin.buffer, args.profile, args.select, args.ignore, name=STDIN)
             else:
                 report = validate(path, args.profile, args.select, args.ignore)
         except OvfError as exc:

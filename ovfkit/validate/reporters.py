@@ -83,11 +83,6 @@ def _location(path: str | None) -> dict[str, str]:
     return {"uri": urllib.parse.quote(relative.replace(os.sep, "/"), safe="/"), "uriBaseId": SRCROOT}
 
 
-def _uri(path: str | None) -> str:
-    """The URI of ``_location``: a relative reference below the working folder, else ``file:``."""
-    return _location(path)["uri"]
-
-
 def _sarif_rule(entry: Rule) -> dict[str, Any]:
     from ovfkit.validate.docs import rule_page
 

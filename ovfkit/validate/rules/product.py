@@ -122,12 +122,7 @@ def parse_qualifiers(text: str) -> tuple[list[Qualifier], str | None]:
 def _bound(text: str) -> decimal.Decimal | None:
     """A MinValue or MaxValue argument: an integer (DSP0004) or a decimal number (for real properties)."""
     stripped = text.strip()
-    whole = parse_int(stripped)
-    if whole is not None:
-        return decimal.Decimal(whole)
-    if _DECIMAL.fullmatch(stripped):
-        return decimal.Decimal(stripped)
-    return None
+    return decimal.Decimal(stripped) if _DECIMAL.fullmatch(stripped) else None
 
 
 def _number(kind: str, value: str) -> decimal.Decimal | None:
