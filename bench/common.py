@@ -6,6 +6,8 @@ than wall time.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import statistics
 import time
@@ -15,6 +17,37 @@ from dataclasses import dataclass
 from lxml import etree
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS, Windows)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+_MALLOC_TRIM = _malloc_trim()
+#: Whether ``release_heap`` can hand freed memory back to the system on this platform.
+CAN_RELEASE_HEAP = _MALLOC_TRIM is not None
+
+
+def release_heap() -> None:
+    """Collect garbage and give the C heap's free memory back to the system (glibc ``malloc_trim``).
+
+    A timed call that follows then pays for its memory as a call in a fresh process does (fresh
+    pages, each faulted in and zeroed by the kernel). Without it, what a call costs depends on
+    what the calls before it left in the heap: in one process, a raw parse of the 5,000-Item file
+    measured from 8.8 ms to 17 ms depending on that; after ``release_heap`` it takes 17 ms, in a
+    fresh process 16 ms, and the design's anchor (about 145 MB/s) is that figure too.
+    """
+    gc.collect()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def raw_parse(data: bytes) -> None:
