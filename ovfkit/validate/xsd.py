@@ -10,7 +10,7 @@ attribute, invalid value, anything else).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from ovfkit.errors import quote
 from ovfkit.namespaces import XSD_SUFFIXED
@@ -19,10 +19,12 @@ from ovfkit.validate.diagnostic import Diagnostic
 from ovfkit.validate.locate import Locator
 from ovfkit.validate.registry import get_rule
 
-__all__ = ["classify", "xsd_diagnostics"]
+__all__ = ["Prefixes", "classify", "rewrite", "xsd_diagnostics"]
 
 _CLARK = re.compile(r"\{([^}]*)\}([A-Za-z_][\w.\-]*)")
 _EXPECTED = re.compile(r"\( ([^()]*) \)")
+#: What libxml2 writes before an attribute's name (``Element 'x', attribute '{uri}y': ...``).
+_ATTRIBUTE_LEAD = "attribute '"
 #: The most expected names a message lists before it says how many more there are.
 MAX_EXPECTED = 8
 #: The longest message an XSD diagnostic carries.
@@ -48,21 +50,40 @@ def classify(error: XsdError) -> str:
     return "S005"
 
 
-def _prefixes(el: Any) -> dict[str, str]:
-    """Namespace URI -> prefix in scope at an element (the default namespace as ``""``)."""
-    found: dict[str, str] = {}
+class Prefixes(NamedTuple):
+    """How a message writes names of each namespace URI: elements, and attributes (which need a prefix)."""
+
+    elements: dict[str, str]
+    attributes: dict[str, str]
+
+
+def _prefixes(el: Any) -> Prefixes:
+    """The prefixes in scope at an element (the default namespace as ``""``, for elements only).
+
+    A namespace bound both as the default and to a prefix (``xmlns`` and ``xmlns:ovf`` naming the
+    same URI, as VMware writes) is written as the element itself (or else its parent) is written:
+    ``Disk`` when it has no prefix, ``ovf:Disk`` when it has; its attributes keep the prefix
+    (``ovf:capacity``), since an attribute without one is in no namespace.
+    """
+    elements: dict[str, str] = {}
+    attributes: dict[str, str] = {}
     for prefix, uri in el.nsmap.items():
         if prefix is None:
-            found.setdefault(uri, "")
+            elements.setdefault(uri, "")
         else:
-            found[uri] = prefix
-    for prefix, uri in el.nsmap.items():  # a prefix the element itself uses wins over the default
-        if el.prefix == prefix and prefix is not None:
-            found[uri] = prefix
+            elements[uri] = prefix
+            attributes[uri] = prefix
+    # The element's own way of writing its namespace wins, then its parent's (whose children the
+    # names a message expects are).
+    for written in (el.getparent(), el):
+        tag = written.tag if written is not None else None
+        if isinstance(tag, str) and tag.startswith("{"):
+            elements[tag[1:].partition("}")[0]] = written.prefix or ""
     for uri, real in XSD_SUFFIXED.items():  # the relaxed check reads these as the namespace they mean
-        if uri in found:
-            found.setdefault(real, found[uri])
-    return found
+        for found in (elements, attributes):
+            if uri in found:
+                found.setdefault(real, found[uri])
+    return Prefixes(elements, attributes)
 
 
 def _element_of(error: XsdError, locator: Locator) -> Any | None:
@@ -87,12 +108,24 @@ def _shorten_expected(match: re.Match[str]) -> str:
     return "( " + ", ".join(names) + " )"
 
 
-def rewrite(message: str, prefixes: dict[str, str]) -> str:
-    """Write Clark names with the document's prefixes and shorten lists of expected names."""
+def rewrite(message: str, prefixes: Prefixes | dict[str, str]) -> str:
+    """Write Clark names with the document's prefixes and shorten lists of expected names.
+
+    ``prefixes`` maps namespace URIs to prefixes (``""`` for the default namespace); a ``Prefixes``
+    gives attributes (names after ``attribute '``) their own map.
+    """
+    if isinstance(prefixes, Prefixes):
+        elements, attributes = prefixes
+    else:
+        elements = attributes = prefixes
 
     def name(match: re.Match[str]) -> str:
         uri, local = match.group(1), match.group(2)
-        prefix = prefixes.get(uri)
+        start = match.start()
+        is_attribute = message.endswith(_ATTRIBUTE_LEAD, max(0, start - len(_ATTRIBUTE_LEAD)), start)
+        prefix = (attributes if is_attribute else elements).get(uri)
+        if prefix is None and is_attribute:
+            prefix = elements.get(uri) or None
         if prefix is None:
             return match.group(0)
         return f"{prefix}:{local}" if prefix else local
@@ -113,7 +146,7 @@ def xsd_diagnostics(
 ) -> list[Diagnostic]:
     """The errors of validating the tree at ``root`` against the bundled schema ``key``, as S diagnostics."""
     found: list[Diagnostic] = []
-    root_prefixes: dict[str, str] | None = None
+    root_prefixes: Prefixes | None = None
     for error in errors:
         code = classify(error)
         if code not in enabled:

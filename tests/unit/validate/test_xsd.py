@@ -5,7 +5,8 @@ from __future__ import annotations
 from lxml import etree
 
 from ovfkit.schema.xsd import XsdError, foreign_elements, validate_tree
-from ovfkit.validate.xsd import MAX_EXPECTED, classify, rewrite
+from ovfkit.validate import validate
+from ovfkit.validate.xsd import MAX_EXPECTED, Prefixes, classify, rewrite
 from ovfkit.xmlio.safe import parse_bytes
 from tests.unit.validate.documents import VALID, changed, line_of
 
@@ -63,3 +64,32 @@ def test_foreign_elements_are_the_outermost_ones() -> None:
         '<x:E xmlns:x="urn:x"/></e:Envelope>'.encode()
     )
     assert [el.tag.rpartition("}")[2] for el in foreign_elements(root, OVF)] == ["A", "D", "E"]
+
+
+def test_rewrite_gives_attributes_a_prefix_where_elements_use_the_default_namespace() -> None:
+    message = f"Element '{{{OVF}}}Disk', attribute '{{{OVF}}}capacity': The value 'x' is not valid."
+    text = rewrite(message, Prefixes(elements={OVF: ""}, attributes={OVF: "ovf"}))
+    assert text == "Element 'Disk', attribute 'ovf:capacity': The value 'x' is not valid."
+
+
+def test_messages_name_elements_as_the_document_writes_them() -> None:
+    """VMware binds the envelope namespace as the default and to ``ovf``, and writes elements bare."""
+    bare = (
+        f'<Envelope xmlns="{OVF}" xmlns:ovf="{OVF}">'
+        "<References/><DiskSection><Infox>x</Infox></DiskSection></Envelope>"
+    ).encode()
+    prefixed = bare.replace(b"<DiskSection><Infox>x</Infox></DiskSection>", b"<ovf:Infox/>")
+    assert [d.message for d in validate(bare, profile="strict", select="S001").diagnostics] == [
+        "Element 'Infox': This element is not expected. Expected is ( Info ). [dsp8023_1.1.1]"
+    ]
+    messages = [d.message for d in validate(prefixed, profile="strict", select="S001").diagnostics]
+    assert messages and messages[0].startswith("Element 'ovf:Infox': This element is not expected.")
+
+
+def test_names_a_message_expects_are_written_as_the_parent_writes_its_namespace() -> None:
+    document = (
+        f'<Envelope xmlns="{OVF}" xmlns:ovf="{OVF}" xmlns:vmw="{VMW}">'
+        "<References/><vmw:X/><VirtualSystem ovf:id='a'><Info>i</Info></VirtualSystem></Envelope>"
+    ).encode()
+    [message] = [d.message for d in validate(document, profile="strict", select="S001").diagnostics]
+    assert message.startswith("Element 'vmw:X': This element is not expected. Expected is one of ( Section,")
