@@ -76,6 +76,21 @@ ParentUse = tuple[HardwareItem, str, str | None, str | None, str | None]
 AdapterUse = tuple[HardwareItem, list[str], str | None]
 #: The network adapter ResourceTypes (Ethernet and other network adapters).
 ADAPTER_TYPES = (10, 11)
+#: The Item fields the index reads of every Item, fetched in one call.
+_INDEXED_FIELDS = operator.itemgetter(
+    "resource_type",
+    "instance_id",
+    "parent",
+    "host_resource",
+    "allocation_units",
+    "virtual_quantity_units",
+    "configuration",
+    "xml",
+    "virtual_quantity",
+    "reservation",
+    "limit",
+    "weight",
+)
 
 
 class ItemIndex:
@@ -154,6 +169,7 @@ class ItemIndex:
         odd_numbers = self.odd_numbers.append
         zero_quantity = self.zero_quantity.append
         as_int = operator.index
+        fields = _INDEXED_FIELDS
         largest = 0
         first_of: dict[str, HardwareItem] = {}
         repeats: dict[tuple[int, str], list[HardwareItem]] = {}
@@ -163,27 +179,36 @@ class ItemIndex:
             if entry.section is not section:
                 section = entry.section
                 first_of = self._ids.setdefault(id(section), {})
-            data = entry.item.__dict__
-            rtype = data["resource_type"]
+            (
+                rtype,
+                iid,
+                parent,
+                hosts,
+                units,
+                quantity_units,
+                configuration,
+                info,
+                quantity,
+                reservation,
+                cap,
+                weight,
+            ) = fields(entry.item.__dict__)
             key = None if rtype is None else as_int(rtype)
             group = by_type.get(key)
             if group is None:
                 by_type[key] = [entry]
             else:
                 group.append(entry)
-            iid = data["instance_id"]
-            parent = data["parent"]
             if parent:
+                data = entry.item.__dict__
                 with_parent(entry)
                 parents((entry, parent.strip(), iid, data["address_on_parent"], data["bound"]))
-            hosts = data["host_resource"]
             if hosts:
                 with_host_resource(entry)
                 host_resources((entry, hosts))
             if key in ADAPTER_TYPES:
+                data = entry.item.__dict__
                 adapters((entry, data["connection"], data["address"]))
-            units = data["allocation_units"]
-            quantity_units = data["virtual_quantity_units"]
             if units is not None or quantity_units is not None:
                 with_units(entry)
                 unit_key = (key, units, quantity_units)
@@ -192,17 +217,10 @@ class ItemIndex:
                     unit_groups[unit_key] = [entry]
                 else:
                     same_units.append(entry)
-            if data["configuration"]:
+            if configuration:
                 with_configuration(entry)
-            info = data["xml"]
             if info is not None and info.lexical:
                 with_lexical(entry)
-            quantity, reservation, cap, weight = (
-                data["virtual_quantity"],
-                data["reservation"],
-                data["limit"],
-                data["weight"],
-            )
             if quantity is not None:
                 if quantity > largest:
                     largest = quantity
