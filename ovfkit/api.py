@@ -8,7 +8,7 @@ from typing import IO
 from ovfkit.model.envelope import Envelope
 from ovfkit.model.environment import Environment
 from ovfkit.xmlio.reader import read_tree
-from ovfkit.xmlio.safe import DEFAULT_LIMITS, Limits, Parsed, parse_bytes, parse_text, read_source
+from ovfkit.xmlio.safe import DEFAULT_LIMITS, Limits, parse_bytes, parse_text, read_source
 
 __all__ = ["dump", "dumps", "load", "loads"]
 
@@ -28,7 +28,7 @@ def loads(data: bytes | str, *, limits: Limits = DEFAULT_LIMITS, source: str | N
     else:
         name = source or "<bytes>"
         parsed = parse_bytes(data, name, limits)
-    return _read(parsed, name, limits)
+    return read_tree(parsed, name, limits)
 
 
 def load(source: str | os.PathLike[str] | IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> Model:
@@ -44,25 +44,12 @@ def load(source: str | os.PathLike[str] | IO[bytes], *, limits: Limits = DEFAULT
         from ovfkit.ova import read_package_descriptor
 
         found = read_package_descriptor(os.fspath(source), limits)
-        model = _read(parse_bytes(found.data, found.name, limits), found.name, limits)
+        model = read_tree(parse_bytes(found.data, found.name, limits), found.name, limits)
         model.document.warnings.extend(found.notes)
         return model
     data, name = read_source(source, limits)
     parsed = parse_bytes(data, name, limits)
-    return _read(parsed, name, limits)
-
-
-def _read(parsed: Parsed, name: str, limits: Limits) -> Model:
-    """Read a parsed tree into a model, then let go of the decoded text before the tree.
-
-    Measured on a 2.4 MB descriptor: when the text outlives the tree (the order in which the
-    ``Parsed`` record drops them), the next load of a large document takes up to 0.9x a raw parse
-    longer; releasing the text first avoids it.
-    """
-    try:
-        return read_tree(parsed, name, limits)
-    finally:
-        parsed.text = ""
+    return read_tree(parsed, name, limits)
 
 
 def dumps(model: Model, *, encoding: str | None = None) -> bytes:
