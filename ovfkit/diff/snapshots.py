@@ -185,6 +185,8 @@ def _configurations(
         note = None
         if envelope is None and vm is not None and _type_name(snapshot) == ACTIVE:
             envelope, note = vm, "the VM's current configuration (the OVF itself)"
+        elif envelope is None and vm is not None:
+            note = "no configuration in the OVF (no VmConfiguration)"
         elif envelope is None:
             note = "no configuration (fetch the snapshots with All-Content: true)"
         found.append((snapshot, envelope, _info(snapshot, envelope is not None, note)))
@@ -225,7 +227,7 @@ def diff_snapshots(
         if from_id is not None or to_id is not None:
             steps = [_chosen_step(entries, from_id, to_id, name, profile)]
         else:
-            steps = _chain(entries, name, profile)
+            steps = _chain(entries, name, profile, from_ovf=vm is not None)
         return SnapshotChainDiff(source=name, snapshots=infos, steps=steps, missing=missing)
 
 
@@ -243,16 +245,31 @@ def _step(
 
 
 def _chain(
-    entries: list[tuple[Snapshot, Envelope | None, SnapshotInfo]], source: str | None, profile: str | None
+    entries: list[tuple[Snapshot, Envelope | None, SnapshotInfo]],
+    source: str | None,
+    profile: str | None,
+    *,
+    from_ovf: bool,
 ) -> list[SnapshotStep]:
     configured = [entry for entry in entries if entry[1] is not None]
     if len(configured) < 2:
         without = len(entries) - len(configured)
-        raise OvfDiffError(
-            f"nothing to compare: {len(entries)} snapshot(s), {without} without a configuration; "
-            "a REST document needs All-Content: true to carry each snapshot's configuration",
-            source=source,
-        )
+        if from_ovf:
+            listed = (
+                f"lists {len(entries)} snapshot(s), {without} without a configuration (VmConfiguration)"
+                if entries
+                else "lists no snapshots (an oVirt VM's OVF lists them in a SnapshotsSection)"
+            )
+            hint = (
+                f"the OVF {listed}; compare two descriptors with 'ovfkit diff A B', or the snapshots"
+                " the REST API returns (GET .../vms/{id}/snapshots with All-Content: true)"
+            )
+        else:
+            hint = (
+                f"{len(entries)} snapshot(s), {without} without a configuration; a REST document needs"
+                " All-Content: true to carry each snapshot's configuration"
+            )
+        raise OvfDiffError(f"nothing to compare: {hint}", source=source)
     steps = []
     previous = None
     skipped: list[SnapshotInfo] = []

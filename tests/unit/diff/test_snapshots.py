@@ -94,6 +94,21 @@ def test_nothing_to_compare_without_all_content() -> None:
         diff_snapshots(document)
 
 
+def test_nothing_to_compare_in_an_ovf_says_what_an_ovf_holds() -> None:
+    plain = (OVIRT.parents[1] / "validate" / "valid.ovf").read_bytes()
+    with pytest.raises(OvfDiffError, match="the OVF lists no snapshots") as raised:
+        diff_snapshots(plain)
+    assert "ovfkit diff A B" in raised.value.message
+    document = (OVIRT / "vm-with-snapshots.ovf").read_text(encoding="utf-8")
+    start = document.index("<VmConfiguration>")
+    while start >= 0:
+        end = document.index("</VmConfiguration>", start) + len("</VmConfiguration>")
+        document = document[:start] + document[end:]
+        start = document.find("<VmConfiguration>")
+    with pytest.raises(OvfDiffError, match=r"the OVF lists \d+ snapshot\(s\), \d+ without a configuration"):
+        diff_snapshots(document.encode())
+
+
 def test_sources_of_every_kind() -> None:
     path = OVIRT / "vm-with-snapshots.ovf"
     expected = diff_snapshots(path).steps
