@@ -36,6 +36,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import ovfkit
 from bench.common import CAN_RELEASE_HEAP, raw_parse, release_heap
@@ -48,7 +49,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _collect_only() -> None:
+    """The reused-heap setting's preparation: a garbage collection, nothing handed back."""
     gc.collect()
+
+
+class Measured(NamedTuple):
+    """Medians of one operation timed in turn with the floor."""
+
+    cpu_ratio: float
+    elapsed_ratio: float
+    seconds: float
+    floor_seconds: float
 
 
 def measure(
@@ -56,17 +67,15 @@ def measure(
     floor: Callable[[], object],
     repeats: int,
     prepare: Callable[[], None],
-) -> dict[str, tuple[float, float, float]]:
-    """Median ``(CPU, elapsed)`` ratios of each operation to ``floor``, timed in turn with it, and
-    its median elapsed seconds.
+) -> dict[str, Measured]:
+    """Each operation timed in turn with ``floor``: median ratios on both clocks, and median elapsed
+    seconds of the operation and of the floor next to it.
 
     ``prepare`` runs before each timed call, the floor's and the operation's alike.
     """
     for operation in [floor, *operations.values()]:
         operation()  # compile the schema, import everything, warm the caches
-    ratios: dict[str, tuple[list[float], list[float], list[float]]] = {
-        name: ([], [], []) for name in operations
-    }
+    samples: dict[str, list[tuple[float, float, float, float]]] = {name: [] for name in operations}
     cpu, wall = time.process_time, time.perf_counter
     for _ in range(repeats):
         for name, operation in operations.items():
@@ -79,24 +88,12 @@ def measure(
             result = operation()
             end, end_wall = cpu(), wall()
             del result  # freeing what an operation returns is not timed (as in ``bench.common.measure``)
-            ratios[name][0].append((end - start) / floor_cpu)
-            ratios[name][1].append((end_wall - start_wall) / floor_wall)
-            ratios[name][2].append(end_wall - start_wall)
+            elapsed = end_wall - start_wall
+            samples[name].append(((end - start) / floor_cpu, elapsed / floor_wall, elapsed, floor_wall))
     return {
-        name: (statistics.median(on_cpu), statistics.median(elapsed), statistics.median(seconds))
-        for name, (on_cpu, elapsed, seconds) in ratios.items()
+        name: Measured(*(statistics.median(column) for column in zip(*rows, strict=True)))
+        for name, rows in samples.items()
     }
-
-
-def floor_ms(data: bytes, repeats: int, prepare: Callable[[], None]) -> float:
-    """Median elapsed milliseconds of the raw parse."""
-    times = []
-    for _ in range(repeats):
-        prepare()
-        start = time.perf_counter()
-        raw_parse(data)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3
 
 
 def child(operation: str, items: int, disks: int) -> None:
@@ -144,7 +141,8 @@ def report_in_process(data: bytes, repeats: int, label: str, prepare: Callable[[
         repeats,
         prepare,
     )
-    print(f"\n{label}: raw parse (floor) {floor_ms(data, repeats, prepare):.1f} ms")
+    floor_ms = ratios["validate"].floor_seconds * 1e3
+    print(f"\n{label}: raw parse (floor, next to validate) {floor_ms:.1f} ms")
     print("                                 CPU  elapsed  elapsed ms")
 
     def row(name: str, value: Callable[[int], float], verdict: bool = False) -> None:
