@@ -57,6 +57,15 @@ def main() -> None:
             goal=4.0,
         ),
         measure(
+            "load, fresh heap (see bench.common)",
+            lambda: ovfkit.loads(data),
+            lambda: raw_parse(data),
+            args.repeats,
+            budget=6.0,
+            goal=4.0,
+            fresh_heap=True,
+        ),
+        measure(
             "dump (Envelope -> bytes)",
             lambda: ovfkit.dumps(model),
             lambda: raw_parse(data),

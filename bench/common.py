@@ -87,24 +87,33 @@ def measure(
     repeats: int = 15,
     budget: float | None = None,
     goal: float | None = None,
+    fresh_heap: bool = False,
 ) -> Ratio:
-    """Time ``operation`` and ``floor`` alternately ``repeats`` times; the ratio is the median of ratios."""
+    """Time ``operation`` and ``floor`` alternately ``repeats`` times; the ratio is the median of ratios.
+
+    With ``fresh_heap`` each timed call starts after ``release_heap`` (see there); else after a
+    garbage collection, with the heap as the calls before left it.
+    """
     operation()
     floor()
     ops: list[float] = []
     floors: list[float] = []
     ratios: list[float] = []
+    prepare = release_heap if fresh_heap else gc.collect
     for _ in range(repeats):
-        gc.collect()
+        prepare()
         start = time.process_time()
         floor()
-        middle = time.process_time()
+        floor_time = time.process_time() - start
+        if fresh_heap:
+            prepare()
+        start = time.process_time()
         result = operation()
-        end = time.process_time()
+        operation_time = time.process_time() - start
         del result
-        floors.append(middle - start)
-        ops.append(end - middle)
-        ratios.append((end - middle) / (middle - start))
+        floors.append(floor_time)
+        ops.append(operation_time)
+        ratios.append(operation_time / floor_time)
     return Ratio(
         name, statistics.median(ops), statistics.median(floors), statistics.median(ratios), budget, goal
     )
