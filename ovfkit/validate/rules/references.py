@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ovfkit.model.base import Node, OvfModel
-from ovfkit.model.envelope import Strings
+from ovfkit.model.envelope import Strings, VirtualSystem, VirtualSystemCollection
 from ovfkit.model.sections import DeploymentOptionSection, EnvironmentFilesSection, ProductSection
 from ovfkit.model.values import ResourceType
 from ovfkit.validate.context import Context, HardwareItem
@@ -459,11 +459,40 @@ def malformed_host_resource(ctx: Context) -> Iterator[Diagnostic]:
     "Two VirtualSystems or VirtualSystemCollections have the same ovf:id.",
 )
 def duplicate_content_id(ctx: Context) -> Iterator[Diagnostic]:
-    """Content ids are unique in the envelope (StartupSection and the environment refer to them)."""
-    for value, content in _duplicates([(c.id, c) for c in ctx.contents]):
-        yield ctx.emit(
-            "R114", content, f'{type(content).__name__} id "{q(value)}" is used twice', attribute="id"
-        )
+    """Content ids are unique in the envelope (StartupSection and the environment refer to them).
+
+    A collection may share its id with content inside it: ovftool exports a vCloud Director vApp
+    that way (the vApp and its one VM named alike), vSphere imports it, and a StartupSection names
+    only the collection's own children, so the id stays unambiguous where it is used.
+    """
+    first: dict[str, list[tuple[VirtualSystem | VirtualSystemCollection, frozenset[int]]]] = {}
+    for content, ancestors in _contents_with_ancestors(ctx):
+        value = content.id
+        if value is None:
+            continue
+        earlier = first.setdefault(value, [])
+        clash = next((other for other, _ in earlier if id(other) not in ancestors), None)
+        earlier.append((content, ancestors))
+        if clash is None:
+            continue
+        kind, other_kind = type(content).__name__, type(clash).__name__
+        also = "is used twice" if kind == other_kind else f"is also the id of a {other_kind}"
+        yield ctx.emit("R114", content, f'{kind} id "{q(value)}" {also}', attribute="id")
+
+
+def _contents_with_ancestors(
+    ctx: Context,
+) -> Iterator[tuple[VirtualSystem | VirtualSystemCollection, frozenset[int]]]:
+    """Every VirtualSystem and collection, depth first, with the ``id()`` of the collections around it."""
+    stack: list[tuple[VirtualSystem | VirtualSystemCollection, frozenset[int]]] = []
+    if ctx.envelope.content is not None:
+        stack.append((ctx.envelope.content, frozenset()))
+    while stack:
+        content, ancestors = stack.pop()
+        yield content, ancestors
+        if isinstance(content, VirtualSystemCollection):
+            inside = ancestors | {id(content)}
+            stack.extend((child, inside) for child in reversed(content.contents))
 
 
 @rule(

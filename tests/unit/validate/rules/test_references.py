@@ -105,3 +105,40 @@ def test_the_ovirt_ova_export_s_parent_volume_on_a_disk_is_no_dangling_parent() 
         1,
     )
     assert len(found(not_a_volume, "R104")) == 1
+
+
+def _collection(*contents: str, collection_id: str = "vapp") -> bytes:
+    """An envelope whose content is a collection of minimal VirtualSystems and collections."""
+    return (
+        '<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" '
+        'xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><References/>'
+        f'<VirtualSystemCollection ovf:id="{collection_id}"><Info>a vApp</Info>{"".join(contents)}'
+        "</VirtualSystemCollection></Envelope>"
+    ).encode()
+
+
+def _system(system_id: str) -> str:
+    return f'<VirtualSystem ovf:id="{system_id}"><Info>a VM</Info></VirtualSystem>'
+
+
+def _nested(collection_id: str, *contents: str) -> str:
+    return (
+        f'<VirtualSystemCollection ovf:id="{collection_id}"><Info>a group</Info>{"".join(contents)}'
+        "</VirtualSystemCollection>"
+    )
+
+
+def test_a_collection_may_share_its_id_with_content_inside_it() -> None:
+    """ovftool exports a vCloud Director vApp and its one VM under one id; vSphere imports it."""
+    assert found(_collection(_system("vapp")), "R114") == []
+    assert found(_collection(_nested("group", _system("vapp"), _system("group"))), "R114") == []
+
+
+def test_content_ids_clash_between_siblings_and_branches() -> None:
+    assert found(_collection(_system("a"), _system("a")), "R114") == ['VirtualSystem id "a" is used twice']
+    assert found(_collection(_system("vapp"), _system("vapp")), "R114") == [
+        'VirtualSystem id "vapp" is used twice'
+    ]
+    assert found(_collection(_nested("g"), _nested("h", _system("g"))), "R114") == [
+        'VirtualSystem id "g" is also the id of a VirtualSystemCollection'
+    ]
