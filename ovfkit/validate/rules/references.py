@@ -255,7 +255,7 @@ def duplicate_instance_id(ctx: Context) -> Iterator[Diagnostic]:
             for earlier in entries[:index]:
                 where = _same_configurations(earlier.item.configuration, later.item.configuration)
                 if where is not None:
-                    line = earlier.item.line
+                    line = ctx.locator.of_model(earlier.item, ctx.envelope, "InstanceID", 0, None).line
                     after = f" (first at line {line})" if line else ""
                     yield ctx.emit(
                         "R106",
