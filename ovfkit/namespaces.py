@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["Ns", "FAMILY_OF", "family_of", "OVF_ENVELOPE_URIS", "XSD_SUFFIXED", "ovf_version_of"]
+__all__ = [
+    "CIM_BY_CLASS",
+    "FAMILY_OF",
+    "OVF_ENVELOPE_URIS",
+    "XSD_SUFFIXED",
+    "Ns",
+    "family_of",
+    "ovf_version_of",
+]
 
 
 class Ns(str, enum.Enum):
@@ -63,6 +71,12 @@ OVF_ENVELOPE_URIS: dict[str, str] = {
 #: ``xmlns:sasd=".../CIM_StorageAllocationSettingData.xsd"``), and the namespace each stands for.
 XSD_SUFFIXED: dict[str, str] = {
     uri + ".xsd": uri for uri in (Ns.RASD.value, Ns.VSSD.value, Ns.SASD.value, Ns.EPASD.value)
+}
+
+#: The DMTF CIM namespaces by their last path segment (``CIM_ResourceAllocationSettingData``), to
+#: recognise a URI that names the class but is not the namespace (``http://schemas.dmtf.org/CIM_...``).
+CIM_BY_CLASS: dict[str, str] = {
+    uri.rpartition("/")[2]: uri for uri in (Ns.RASD.value, Ns.VSSD.value, Ns.SASD.value, Ns.EPASD.value)
 }
 
 #: Namespace family of each known URI: the key binding tables use ("ovf", "rasd", ...).

@@ -13,7 +13,7 @@ import re
 from typing import Any, NamedTuple
 
 from ovfkit.errors import quote
-from ovfkit.namespaces import XSD_SUFFIXED
+from ovfkit.namespaces import XSD_SUFFIXED, Ns
 from ovfkit.schema.xsd import XsdError
 from ovfkit.validate.diagnostic import Diagnostic
 from ovfkit.validate.locate import Locator
@@ -83,6 +83,9 @@ def _prefixes(el: Any) -> Prefixes:
         for found in (elements, attributes):
             if uri in found:
                 found.setdefault(real, found[uri])
+    for ns in Ns:  # a namespace the document does not bind (expected names) gets its usual prefix
+        for found in (elements, attributes):
+            found.setdefault(ns.value, ns.prefix)
     return Prefixes(elements, attributes)
 
 

@@ -36,7 +36,7 @@ from ovfkit.model.base import (
 from ovfkit.model.binding import ClassBinding, FieldSpec, binding_of
 from ovfkit.model.envelope import CONTENT_CLASSES, SECTION_CLASSES, Document, Envelope
 from ovfkit.model.environment import Environment
-from ovfkit.namespaces import FAMILY_OF, OVF_ENVELOPE_URIS, XSD_SUFFIXED, Ns
+from ovfkit.namespaces import CIM_BY_CLASS, FAMILY_OF, OVF_ENVELOPE_URIS, XSD_SUFFIXED, Ns
 from ovfkit.xmlio.read_layouts import (
     MAX_CHILDREN,
     NODE_FIELDS,
@@ -444,6 +444,13 @@ class _Reader:
                 f"namespace {uri!r} is read as {XSD_SUFFIXED[uri]!r} (the DMTF namespace with '.xsd' "
                 "appended, as VirtualBox writes it); other consumers and the DMTF schema do not know it"
             )
+        for uri in sorted(declared_uris - FAMILY_OF.keys()):
+            meant = CIM_BY_CLASS.get(uri.rstrip("/").rpartition("/")[2])
+            if meant is not None:
+                self.warnings.append(
+                    f"namespace {uri!r} names a DMTF class but is not its namespace {meant!r}: its "
+                    "elements are read as vendor extensions, not as the properties they look like"
+                )
         # An element's prefix follows from its URI unless the URI is bound to two prefixes.
         seen: dict[str, str] = {}
         ambiguous_uris: set[str | None] = set()

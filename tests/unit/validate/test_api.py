@@ -421,3 +421,17 @@ def test_xsd_suffixed_namespaces_are_checked_as_meant_and_noted() -> None:
         == "/Envelope/VirtualSystem/VirtualHardwareSection/StorageItem/sasd:InstanceID"
     )
     assert [d.code for d in validate(SUFFIXED_ITEM.encode(), select="S0").diagnostics] == []
+
+
+def test_a_namespace_that_names_a_dmtf_class_but_is_not_its_namespace_is_noted() -> None:
+    """A hand-written descriptor binds rasd to '.../CIM_ResourceAllocationSettingData' without the path."""
+    from tests.unit.validate.documents import VALID
+
+    wrong = "http://schemas.dmtf.org/CIM_ResourceAllocationSettingData"
+    right = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData"
+    report = validate(VALID.replace(right, wrong).encode(), select="X006,S002")
+    notes = [d.message for d in report.diagnostics if d.code == "X006"]
+    assert len(notes) == 1 and f"{wrong!r} names a DMTF class but is not its namespace {right!r}" in notes[0]
+    missing = [d.message for d in report.diagnostics if d.code == "S002"]
+    assert missing and "Expected is one of ( rasd:Address," in missing[0]
+    assert [d.code for d in validate(VALID.encode(), select="X006").diagnostics] == []
