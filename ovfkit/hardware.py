@@ -140,6 +140,14 @@ def default_profile(envelope: Envelope) -> str | None:
     return None
 
 
+def _tidy(value: str | None) -> str | None:
+    """A value as a view shows it: runs of whitespace (a pretty-printer's line breaks) as one space,
+    none at the ends; None when nothing is left."""
+    if value is None:
+        return None
+    return " ".join(value.split()) or None
+
+
 def _extension_text(item: ResourceItem, local_name: str) -> str | None:
     for node in item.extensions:
         if isinstance(node, Node) and node.local_name == local_name:
@@ -309,7 +317,7 @@ def _system_view(vs: VirtualSystem, shared: _Shared) -> HardwareView:
     for index, item in enumerate(items):
         rtype = item.resource_type
         item_id = item.instance_id or f"#{index}"
-        label = item.element_name or item.caption
+        label = _tidy(item.element_name) or _tidy(item.caption)
         if ovirt and not label:
             label = _ovirt_device_label(item)
         devices.append(
@@ -341,7 +349,7 @@ def _system_view(vs: VirtualSystem, shared: _Shared) -> HardwareView:
                     id=item_id,
                     type=_CONTROLLER_TYPES[rtype],
                     name=label,
-                    model=item.resource_sub_type or None,
+                    model=_tidy(item.resource_sub_type),
                 )
             )
     return HardwareView(
@@ -366,11 +374,11 @@ def _names_a_disk(item: ResourceItem) -> bool:
 
 def _nic_view(item: ResourceItem, item_id: str, label: str | None) -> NicView:
     """A NIC as DMTF (and VMware, VirtualBox) write it: the MAC in ``rasd:Address``."""
-    network = item.connection[0] if item.connection else None
-    mac = _extension_text(item, "MACAddress") or item.address
+    network = _tidy(item.connection[0]) if item.connection else None
+    mac = _extension_text(item, "MACAddress") or _tidy(item.address)
     name = _extension_text(item, "Name") or label
     return NicView(
-        id=item_id, name=name, network=network, adapter=item.resource_sub_type or None, mac=mac or None
+        id=item_id, name=name, network=network, adapter=_tidy(item.resource_sub_type), mac=mac or None
     )
 
 
@@ -410,10 +418,11 @@ def _disk_view(
     if parent is not None and parent.resource_type in _CONTROLLER_TYPES:
         kind = _CONTROLLER_TYPES[parent.resource_type]
         interface = kind
-        controller = f"{kind} {parent.address}" if parent.address else kind
-        if parent.resource_sub_type:
-            controller += f" ({parent.resource_sub_type})"
-    address = item.address_on_parent or item.address
+        parent_address, parent_model = _tidy(parent.address), _tidy(parent.resource_sub_type)
+        controller = f"{kind} {parent_address}" if parent_address else kind
+        if parent_model:
+            controller += f" ({parent_model})"
+    address = _tidy(item.address_on_parent) or _tidy(item.address)
     disk_id = disk.disk_id if disk is not None and disk.disk_id else item_id
     return DiskView(
         id=disk_id,

@@ -847,6 +847,23 @@ def test_summary_data_is_what_show_prints() -> None:
         assert summary_data(model) == summary(model), path
 
 
+def test_a_collection_s_own_product_and_properties_come_first() -> None:
+    """A vApp's ProductSection sits on its VirtualSystemCollection, before the systems' own."""
+    model = ovfkit.loads(
+        b'<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" '
+        b'xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><References/>'
+        b'<VirtualSystemCollection ovf:id="app"><Info>a vApp</Info>'
+        b"<ProductSection><Info>the app</Info><Product>App</Product><Version>2.0</Version>"
+        b'<Property ovf:key="dns" ovf:type="string" ovf:value="1.1.1.1"/></ProductSection>'
+        b'<VirtualSystem ovf:id="db"><Info>a VM</Info>'
+        b"<ProductSection><Info>the database</Info><Product>MySQL</Product></ProductSection>"
+        b"</VirtualSystem></VirtualSystemCollection></Envelope>"
+    )
+    summary = to_summary(model)
+    assert [p["product"] for p in summary["products"]] == ["App", "MySQL"]
+    assert [p["key"] for p in summary["properties"]] == ["dns"]
+
+
 def test_a_summary_cannot_be_converted_back() -> None:
     text = json.dumps(to_summary(new_envelope()))
     with pytest.raises(OvfJsonError, match="summary"):

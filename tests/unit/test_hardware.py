@@ -330,3 +330,36 @@ def test_a_storage_extent_that_names_a_disk_is_a_disk() -> None:
         10485760,
         "a.vhd",
     )
+
+
+PRETTY_PRINTED = b"""<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1"
+    xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"
+    xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">
+  <References/>
+  <VirtualSystem ovf:id="vm"><Info>a VM</Info><VirtualHardwareSection><Info>hardware</Info>
+    <Item><rasd:Address>0</rasd:Address><rasd:ElementName>SCSI Controller 0
+      </rasd:ElementName><rasd:InstanceID>3</rasd:InstanceID><rasd:ResourceSubType>buslogic
+      </rasd:ResourceSubType><rasd:ResourceType>6</rasd:ResourceType></Item>
+    <Item><rasd:AddressOnParent> 0 </rasd:AddressOnParent><rasd:ElementName>
+        Hard   Disk 1
+      </rasd:ElementName><rasd:InstanceID>4</rasd:InstanceID><rasd:Parent>3</rasd:Parent>
+      <rasd:ResourceType>17</rasd:ResourceType></Item>
+    <Item><rasd:Connection>
+        VM Network
+      </rasd:Connection><rasd:ElementName>nic</rasd:ElementName><rasd:InstanceID>5</rasd:InstanceID>
+      <rasd:ResourceSubType> E1000 </rasd:ResourceSubType><rasd:ResourceType>10</rasd:ResourceType></Item>
+  </VirtualHardwareSection></VirtualSystem>
+</Envelope>"""
+
+
+def test_views_show_pretty_printed_texts_on_one_line() -> None:
+    """A writer that indents inside text elements (govmomi's fixtures) wraps names in line breaks."""
+    envelope = ovfkit.loads(PRETTY_PRINTED)
+    assert isinstance(envelope, Envelope)
+    view = ovfkit.hardware(envelope)
+    (controller,) = view.controllers
+    assert (controller.name, controller.model) == ("SCSI Controller 0", "buslogic")
+    (disk,) = view.disks
+    assert (disk.name, disk.controller, disk.address) == ("Hard Disk 1", "scsi 0 (buslogic)", "0")
+    (nic,) = view.nics
+    assert (nic.network, nic.adapter) == ("VM Network", "E1000")
