@@ -91,8 +91,10 @@ def measure(
 ) -> Ratio:
     """Time ``operation`` and ``floor`` alternately ``repeats`` times; the ratio is the median of ratios.
 
-    With ``fresh_heap`` each timed call starts after ``release_heap`` (see there); else after a
-    garbage collection, with the heap as the calls before left it.
+    With ``fresh_heap`` each timed call (the floor's and the operation's) starts after
+    ``release_heap`` (see there); else after a garbage collection, with the heap as the calls
+    before left it. The floor's tree is freed inside the floor; what the operation returns is
+    freed after its timing.
     """
     operation()
     floor()
@@ -105,8 +107,7 @@ def measure(
         start = time.process_time()
         floor()
         floor_time = time.process_time() - start
-        if fresh_heap:
-            prepare()
+        prepare()
         start = time.process_time()
         result = operation()
         operation_time = time.process_time() - start

@@ -151,7 +151,7 @@ def _tidy(value: str | None) -> str | None:
 def _extension_text(item: ResourceItem, local_name: str) -> str | None:
     for node in item.extensions:
         if isinstance(node, Node) and node.local_name == local_name:
-            return node.text.strip()
+            return _tidy(node.text) or ""
     return None
 
 
@@ -192,8 +192,8 @@ def _os_name(vs: VirtualSystem) -> str | None:
     section = vs.section(OperatingSystemSection)
     if not isinstance(section, OperatingSystemSection):
         return None
-    if section.description is not None and section.description.value.strip():
-        return section.description.value.strip()
+    if section.description is not None and _tidy(section.description.value):
+        return _tidy(section.description.value)
     for name, value in section.attributes.items():
         if name.rpartition(":")[2] == "osType":
             return value
@@ -301,12 +301,12 @@ class _Shared:
 def _system_view(vs: VirtualSystem, shared: _Shared) -> HardwareView:
     """The hardware view of one virtual system."""
     profile, ovirt, disk_descs, files = shared.profile, shared.ovirt, shared.disk_descs, shared.files
-    name = vs.name.value.strip() if vs.name is not None and vs.name.value.strip() else vs.id
+    name = (_tidy(vs.name.value) if vs.name is not None else None) or vs.id
     hardware_section = vs.section(VirtualHardwareSection)
     items: list[ResourceItem] = []
     if isinstance(hardware_section, VirtualHardwareSection):
         items = _without_overridden([i for i in hardware_section.all_items if _applies(i, profile)])
-    by_id = {item.instance_id: item for item in items if item.instance_id is not None}
+    by_id = {item.instance_id.strip(): item for item in items if item.instance_id is not None}
     cpus: int | None = None
     cores: int | None = None
     memory: int | None = None
@@ -414,7 +414,7 @@ def _disk_view(
         file_href = file.href if file is not None else file_href
     controller: str | None = None
     interface: str | None = None
-    parent = by_id.get(item.parent) if item.parent else None
+    parent = by_id.get(item.parent.strip()) if item.parent else None
     if parent is not None and parent.resource_type in _CONTROLLER_TYPES:
         kind = _CONTROLLER_TYPES[parent.resource_type]
         interface = kind

@@ -25,6 +25,8 @@ _CLARK = re.compile(r"\{([^}]*)\}([A-Za-z_][\w.\-]*)")
 _EXPECTED = re.compile(r"\( ([^()]*) \)")
 #: What libxml2 writes before an attribute's name (``Element 'x', attribute '{uri}y': ...``).
 _ATTRIBUTE_LEAD = "attribute '"
+#: What libxml2 writes before the name of the element a message is about.
+_SUBJECT_LEAD = "Element '"
 #: The most expected names a message lists before it says how many more there are.
 MAX_EXPECTED = 8
 #: The longest message an XSD diagnostic carries.
@@ -51,42 +53,57 @@ def classify(error: XsdError) -> str:
 
 
 class Prefixes(NamedTuple):
-    """How a message writes names of each namespace URI: elements, and attributes (which need a prefix)."""
+    """How a message writes the names of each namespace URI.
+
+    ``elements`` for the names a message expects (the parent's children) and other elements,
+    ``attributes`` for attributes (which need a prefix), ``subject`` (when given) for the element
+    the message is about, as it is written.
+    """
 
     elements: dict[str, str]
     attributes: dict[str, str]
+    subject: dict[str, str] | None = None
 
 
 def _prefixes(el: Any) -> Prefixes:
     """The prefixes in scope at an element (the default namespace as ``""``, for elements only).
 
     A namespace bound both as the default and to a prefix (``xmlns`` and ``xmlns:ovf`` naming the
-    same URI, as VMware writes) is written as the element itself (or else its parent) is written:
-    ``Disk`` when it has no prefix, ``ovf:Disk`` when it has; its attributes keep the prefix
-    (``ovf:capacity``), since an attribute without one is in no namespace.
+    same URI, as VMware writes) is written as the element itself is written (``Disk`` when it has
+    no prefix, ``ovf:Disk`` when it has), and the names a message expects as the parent writes
+    its namespace; attributes keep the prefix (``ovf:capacity``), since an attribute without one
+    is in no namespace. A DMTF namespace the document does not bind gets its usual prefix, unless
+    the document binds that prefix to another namespace.
     """
     elements: dict[str, str] = {}
     attributes: dict[str, str] = {}
-    for prefix, uri in el.nsmap.items():
+    nsmap = el.nsmap
+    for prefix, uri in nsmap.items():
         if prefix is None:
             elements.setdefault(uri, "")
         else:
             elements[uri] = prefix
             attributes[uri] = prefix
-    # The element's own way of writing its namespace wins, then its parent's (whose children the
-    # names a message expects are).
-    for written in (el.getparent(), el):
-        tag = written.tag if written is not None else None
-        if isinstance(tag, str) and tag.startswith("{"):
-            elements[tag[1:].partition("}")[0]] = written.prefix or ""
-    for uri, real in XSD_SUFFIXED.items():  # the relaxed check reads these as the namespace they mean
-        for found in (elements, attributes):
+    parent = el.getparent()
+    _written_as(parent, elements)
+    subject = dict(elements)
+    _written_as(el, subject)
+    for found in (elements, attributes, subject):
+        for uri, real in XSD_SUFFIXED.items():  # the relaxed check reads these as the namespace they mean
             if uri in found:
                 found.setdefault(real, found[uri])
-    for ns in Ns:  # a namespace the document does not bind (expected names) gets its usual prefix
-        for found in (elements, attributes):
-            found.setdefault(ns.value, ns.prefix)
-    return Prefixes(elements, attributes)
+        for ns in Ns:
+            bound = nsmap.get(ns.prefix)
+            if bound is None or bound == ns.value:
+                found.setdefault(ns.value, ns.prefix)
+    return Prefixes(elements, attributes, subject)
+
+
+def _written_as(el: Any, prefixes: dict[str, str]) -> None:
+    """Record how an element writes its own namespace (with its prefix, or none)."""
+    tag = el.tag if el is not None else None
+    if isinstance(tag, str) and tag.startswith("{"):
+        prefixes[tag[1:].partition("}")[0]] = el.prefix or ""
 
 
 def _element_of(error: XsdError, locator: Locator) -> Any | None:
@@ -115,25 +132,32 @@ def rewrite(message: str, prefixes: Prefixes | dict[str, str]) -> str:
     """Write Clark names with the document's prefixes and shorten lists of expected names.
 
     ``prefixes`` maps namespace URIs to prefixes (``""`` for the default namespace); a ``Prefixes``
-    gives attributes (names after ``attribute '``) their own map.
+    gives attributes (names after ``attribute '``) and the element a message is about (the name
+    after its leading ``Element '``) their own maps.
     """
     if isinstance(prefixes, Prefixes):
-        elements, attributes = prefixes
+        elements, attributes, subject = prefixes
     else:
         elements = attributes = prefixes
+        subject = None
+    text = message.strip()
+    subject_at = len(_SUBJECT_LEAD) if text.startswith(_SUBJECT_LEAD) else -1
 
     def name(match: re.Match[str]) -> str:
         uri, local = match.group(1), match.group(2)
         start = match.start()
-        is_attribute = message.endswith(_ATTRIBUTE_LEAD, max(0, start - len(_ATTRIBUTE_LEAD)), start)
-        prefix = (attributes if is_attribute else elements).get(uri)
-        if prefix is None and is_attribute:
-            prefix = elements.get(uri) or None
+        is_attribute = text.endswith(_ATTRIBUTE_LEAD, max(0, start - len(_ATTRIBUTE_LEAD)), start)
+        if is_attribute:
+            prefix = attributes.get(uri) or elements.get(uri) or None
+        elif start == subject_at and subject is not None:
+            prefix = subject.get(uri)
+        else:
+            prefix = elements.get(uri)
         if prefix is None:
             return match.group(0)
         return f"{prefix}:{local}" if prefix else local
 
-    text = _CLARK.sub(name, message.strip())
+    text = _CLARK.sub(name, text)
     text = _EXPECTED.sub(_shorten_expected, text)
     return quote(text, MAX_MESSAGE)
 

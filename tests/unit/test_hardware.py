@@ -336,13 +336,16 @@ PRETTY_PRINTED = b"""<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1"
     xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"
     xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">
   <References/>
-  <VirtualSystem ovf:id="vm"><Info>a VM</Info><VirtualHardwareSection><Info>hardware</Info>
+  <VirtualSystem ovf:id="vm"><Info>a VM</Info><Name>my
+      vm</Name><VirtualHardwareSection><Info>hardware</Info>
     <Item><rasd:Address>0</rasd:Address><rasd:ElementName>SCSI Controller 0
       </rasd:ElementName><rasd:InstanceID>3</rasd:InstanceID><rasd:ResourceSubType>buslogic
       </rasd:ResourceSubType><rasd:ResourceType>6</rasd:ResourceType></Item>
     <Item><rasd:AddressOnParent> 0 </rasd:AddressOnParent><rasd:ElementName>
         Hard   Disk 1
-      </rasd:ElementName><rasd:InstanceID>4</rasd:InstanceID><rasd:Parent>3</rasd:Parent>
+      </rasd:ElementName><rasd:InstanceID>4</rasd:InstanceID><rasd:Parent>
+        3
+      </rasd:Parent>
       <rasd:ResourceType>17</rasd:ResourceType></Item>
     <Item><rasd:Connection>
         VM Network
@@ -357,6 +360,7 @@ def test_views_show_pretty_printed_texts_on_one_line() -> None:
     envelope = ovfkit.loads(PRETTY_PRINTED)
     assert isinstance(envelope, Envelope)
     view = ovfkit.hardware(envelope)
+    assert view.name == "my vm"
     (controller,) = view.controllers
     assert (controller.name, controller.model) == ("SCSI Controller 0", "buslogic")
     (disk,) = view.disks

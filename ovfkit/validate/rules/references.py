@@ -471,10 +471,11 @@ def duplicate_content_id(ctx: Context) -> Iterator[Diagnostic]:
         if value is None:
             continue
         earlier = first.setdefault(value, [])
-        clash = next((other for other, _ in earlier if id(other) not in ancestors), None)
+        clashes = [other for other, _ in earlier if id(other) not in ancestors]
         earlier.append((content, ancestors))
-        if clash is None:
+        if not clashes:
             continue
+        clash = next((other for other in clashes if type(other) is type(content)), clashes[0])
         kind, other_kind = type(content).__name__, type(clash).__name__
         also = "is used twice" if kind == other_kind else f"is also the id of a {other_kind}"
         yield ctx.emit("R114", content, f'{kind} id "{q(value)}" {also}', attribute="id")

@@ -84,6 +84,21 @@ def test_messages_name_elements_as_the_document_writes_them() -> None:
     ]
     messages = [d.message for d in validate(prefixed, profile="strict", select="S001").diagnostics]
     assert messages and messages[0].startswith("Element 'ovf:Infox': This element is not expected.")
+    odd_one = bare.replace(b"<Infox>x</Infox>", b"<ovf:Infox>x</ovf:Infox>")
+    assert [d.message for d in validate(odd_one, profile="strict", select="S001").diagnostics] == [
+        "Element 'ovf:Infox': This element is not expected. Expected is ( Info ). [dsp8023_1.1.1]"
+    ]
+
+
+def test_a_usual_prefix_the_document_binds_elsewhere_is_not_lent_to_a_message() -> None:
+    """A document whose ovf prefix names another namespace: its envelope attributes stay Clark names."""
+    document = (
+        f'<Envelope xmlns="{OVF}" xmlns:ovf="urn:other"><References><File ovf:href="a" ovf:id="f"/>'
+        "</References></Envelope>"
+    ).encode()
+    messages = [d.message for d in validate(document, profile="strict", select="S003").diagnostics]
+    assert messages and all("'ovf:" not in message for message in messages)
+    assert f"The attribute '{{{OVF}}}href' is required but missing" in messages[0]
 
 
 def test_names_a_message_expects_are_written_as_the_parent_writes_its_namespace() -> None:

@@ -142,3 +142,23 @@ def test_content_ids_clash_between_siblings_and_branches() -> None:
     assert found(_collection(_nested("g"), _nested("h", _system("g"))), "R114") == [
         'VirtualSystem id "g" is also the id of a VirtualSystemCollection'
     ]
+    # the second VirtualSystem "x" clashes with the first one, not (only) with collection "x"
+    assert found(_collection(_nested("x", _system("x")), _nested("y", _system("x"))), "R114") == [
+        'VirtualSystem id "x" is used twice'
+    ]
+
+
+def test_a_duplicate_instance_id_names_the_line_of_the_first_instance_id() -> None:
+    """The finding points at the second InstanceID; its message gives the first one's line."""
+    from tests.unit.validate.documents import line_of
+
+    data = with_items(
+        "<rasd:ElementName>a</rasd:ElementName>\n        <rasd:InstanceID>77</rasd:InstanceID>"
+        "<rasd:ResourceType>1</rasd:ResourceType>",
+        "<rasd:ElementName>b</rasd:ElementName><rasd:InstanceID>77</rasd:InstanceID>"
+        "<rasd:ResourceType>1</rasd:ResourceType>",
+    )
+    first = line_of(data, "<rasd:InstanceID>77")
+    assert first != line_of(data, "<rasd:ElementName>a")  # the Item starts on the line before
+    expected = f"InstanceID 77 is used twice in every configuration (first at line {first})"
+    assert found(data, "R106") == [expected]
