@@ -42,6 +42,14 @@ class _Queue:
         self.spread: float | None = None
 
 
+def _means(spec: FieldSpec, spelling: str, value: Any) -> bool:
+    """Whether a leaf's original spelling still reads as ``value`` (as the writer keeps it)."""
+    codec = spec.codec
+    if codec is None:
+        return False
+    return bool(spelling == value if codec.exact else codec.parse(spelling) == value)
+
+
 def _is_read_model(entry: Any) -> bool:
     return not isinstance(entry, OvfModel) or entry.xml is not None
 
@@ -240,6 +248,10 @@ class Children:
                     continue
                 before = out[-1]
                 value = queue.entries[queue.index]
+                if lexical and self.spelled_further_on(queue, spec, value, index):
+                    queue.slots_left -= 1
+                    self.vacate(gap_after)  # this slot's entry is the one removed
+                    continue
                 if (special and str(index) in special) or not self.plain_leaf(entry, spec.order, fmt, value):
                     self.write_at_slot(spec, value, entry, index)
                 queue.index += 1
@@ -256,6 +268,25 @@ class Children:
             self.place_leftovers(pending)
         if ext_queue.index < len(extensions):
             self.flush_at_end([(None, ext) for ext in extensions[ext_queue.index :]])
+
+    def spelled_further_on(self, queue: _Queue, spec: FieldSpec, value: Any, index: int) -> bool:
+        """Whether a leaf list lost an entry at slot ``index``: its own spelling no longer means
+        ``value``, and the spelling of one of the next slots of the list (as many as entries were
+        removed) does. Slots written canonically keep no spelling, so they cannot tell.
+        """
+        surplus = queue.slots_left - (len(queue.entries) - queue.index)
+        lexical = self.info.lexical
+        own = lexical.get(str(index))
+        if surplus <= 0 or own is None or _means(spec, own, value):
+            return False
+        steps = self.plan.steps
+        for later in range(index + 1, min(index + 1 + surplus, len(steps))):
+            if steps[later][1] != spec.name or steps[later][2] != LEAF_LIST:
+                return False
+            spelled = lexical.get(str(later))
+            if spelled is not None and _means(spec, spelled, value):
+                return True
+        return False
 
     def aligned_slot(
         self, queue: _Queue, spec: FieldSpec | None, index: int, gap_after: str, extension: bool

@@ -200,3 +200,35 @@ def test_removing_one_typed_child_of_a_generated_descriptor_removes_only_it(
     document: bytes, data: st.DataObject
 ) -> None:
     check_one_removal(document, data)
+
+
+def test_removing_a_leaf_list_entry_keeps_the_spelling_of_the_next_one() -> None:
+    """Found by the property below: after the first VLAN went, the second lost its own spelling.
+
+    Leaf lists keep spellings by slot; the slot whose spelling no longer reads as the next value,
+    while a later slot's does, is the one removed.
+    """
+    data = b"""<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/2" \
+xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/2" \
+xmlns:epasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_EthernetPortAllocationSettingData">
+  <VirtualSystem ovf:id="vm">
+    <Info>a VM</Info>
+    <VirtualHardwareSection>
+      <Info>hardware</Info>
+      <EthernetPortItem>
+        <epasd:AllowedToTransmitVLANs> +0924</epasd:AllowedToTransmitVLANs>
+        <epasd:AllowedToTransmitVLANs>907\t</epasd:AllowedToTransmitVLANs>
+        <epasd:InstanceID>1</epasd:InstanceID>
+      </EthernetPortItem>
+    </VirtualHardwareSection>
+  </VirtualSystem>
+</Envelope>"""
+    model = ovfkit.loads(data)
+    hardware = model.content.sections[0]
+    assert isinstance(hardware, VirtualHardwareSection)
+    (port,) = hardware.ethernet_port_items
+    assert port.allowed_to_transmit_vlans == [924, 907]
+    del port.allowed_to_transmit_vlans[0]
+    after = ovfkit.dumps(model)
+    assert b"<epasd:AllowedToTransmitVLANs>907\t</epasd:AllowedToTransmitVLANs>" in after
+    assert tree_changes(data, after) == [TreeChange((0, 1, 1, 0), "removed")]
