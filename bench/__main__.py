@@ -48,22 +48,20 @@ def main() -> None:
     print(f"generated descriptor: {args.items} Items, {args.disks} Disks, {len(data):,} bytes")
     # Budgets: issue 2 (load <= 6x, dump <= 5x); goals: performance.md (4x and 3x).
     results = [
-        measure(
-            "load (bytes -> Envelope)",
-            lambda: ovfkit.loads(data),
-            lambda: raw_parse(data),
-            args.repeats,
-            budget=6.0,
-            goal=4.0,
-        ),
-        measure(
-            "load, fresh heap (see bench.common)",
-            lambda: ovfkit.loads(data),
-            lambda: raw_parse(data),
-            args.repeats,
-            budget=6.0,
-            goal=4.0,
-            fresh_heap=True,
+        *(
+            measure(
+                label,
+                lambda: ovfkit.loads(data),
+                lambda: raw_parse(data),
+                args.repeats,
+                budget=6.0,
+                goal=4.0,
+                fresh_heap=fresh_heap,
+            )
+            for label, fresh_heap in (
+                ("load (bytes -> Envelope)", False),
+                ("load, fresh heap (see bench.common)", True),
+            )
         ),
         measure(
             "dump (Envelope -> bytes)",

@@ -192,8 +192,9 @@ def _os_name(vs: VirtualSystem) -> str | None:
     section = vs.section(OperatingSystemSection)
     if not isinstance(section, OperatingSystemSection):
         return None
-    if section.description is not None and _tidy(section.description.value):
-        return _tidy(section.description.value)
+    description = _tidy(section.description.value) if section.description is not None else None
+    if description:
+        return description
     for name, value in section.attributes.items():
         if name.rpartition(":")[2] == "osType":
             return value

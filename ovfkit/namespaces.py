@@ -69,15 +69,12 @@ OVF_ENVELOPE_URIS: dict[str, str] = {
 
 #: DMTF namespaces as some writers spell them, with ``.xsd`` appended (VirtualBox's OVF 2.0 export writes
 #: ``xmlns:sasd=".../CIM_StorageAllocationSettingData.xsd"``), and the namespace each stands for.
-XSD_SUFFIXED: dict[str, str] = {
-    uri + ".xsd": uri for uri in (Ns.RASD.value, Ns.VSSD.value, Ns.SASD.value, Ns.EPASD.value)
-}
+_CIM_URIS = (Ns.RASD.value, Ns.VSSD.value, Ns.SASD.value, Ns.EPASD.value)
+XSD_SUFFIXED: dict[str, str] = {uri + ".xsd": uri for uri in _CIM_URIS}
 
 #: The DMTF CIM namespaces by their last path segment (``CIM_ResourceAllocationSettingData``), to
 #: recognise a URI that names the class but is not the namespace (``http://schemas.dmtf.org/CIM_...``).
-CIM_BY_CLASS: dict[str, str] = {
-    uri.rpartition("/")[2]: uri for uri in (Ns.RASD.value, Ns.VSSD.value, Ns.SASD.value, Ns.EPASD.value)
-}
+CIM_BY_CLASS: dict[str, str] = {uri.rpartition("/")[2]: uri for uri in _CIM_URIS}
 
 #: Namespace family of each known URI: the key binding tables use ("ovf", "rasd", ...).
 FAMILY_OF: dict[str | None, str] = {

@@ -7,7 +7,7 @@ from typing import Any
 from ovfkit.dialects import detect_dialect, ovf_version
 from ovfkit.hardware import disk_capacity_bytes, hardware_views
 from ovfkit.model.base import LAYOUT_FIELDS
-from ovfkit.model.envelope import Envelope, VirtualSystem, VirtualSystemCollection
+from ovfkit.model.envelope import Envelope
 from ovfkit.model.environment import Environment
 from ovfkit.model.sections import DeploymentOptionSection, DiskSection, NetworkSection, ProductSection
 
@@ -36,7 +36,7 @@ def summary_data(model: Envelope | Environment, profile: str | None = None) -> d
     envelope = model
     products: list[dict[str, Any]] = []
     properties: list[dict[str, Any]] = []
-    holders: list[Any] = [envelope, *_contents(envelope)]
+    holders: list[Any] = [envelope, *envelope.contents()]
     for holder in holders:
         for section in holder.sections:
             if not isinstance(section, ProductSection):
@@ -110,17 +110,3 @@ def summary_data(model: Envelope | Environment, profile: str | None = None) -> d
         "systems": systems,
         "warnings": list(envelope.document.warnings),
     }
-
-
-def _contents(envelope: Envelope) -> list[VirtualSystem | VirtualSystemCollection]:
-    """Every VirtualSystem and collection, in document order (a collection before what it holds)."""
-    found: list[VirtualSystem | VirtualSystemCollection] = []
-    stack: list[VirtualSystem | VirtualSystemCollection] = []
-    if envelope.content is not None:
-        stack.append(envelope.content)
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        if isinstance(current, VirtualSystemCollection):
-            stack.extend(reversed(current.contents))
-    return found

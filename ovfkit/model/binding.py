@@ -37,6 +37,10 @@ class Codec:
     #: True when ``format(parse(text)) == text`` always holds (no lexical form to remember).
     exact: bool = False
 
+    def means(self, spelling: str, value: Any) -> bool:
+        """Whether an original spelling still reads as ``value`` (so a writer may keep it)."""
+        return bool(spelling == value if self.exact else self.parse(spelling) == value)
+
 
 def _identity(text: str) -> str:
     return text

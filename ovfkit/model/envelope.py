@@ -230,16 +230,20 @@ class Envelope(OvfModel):
                 return uri
         return None
 
-    def virtual_systems(self) -> list[VirtualSystem]:
-        """Every VirtualSystem, depth first through nested collections."""
-        found: list[VirtualSystem] = []
+    def contents(self) -> list[VirtualSystem | VirtualSystemCollection]:
+        """Every VirtualSystem and VirtualSystemCollection in document order (depth first: a
+        collection before what it holds)."""
+        found: list[VirtualSystem | VirtualSystemCollection] = []
         stack: list[VirtualSystem | VirtualSystemCollection] = []
         if self.content is not None:
             stack.append(self.content)
         while stack:
             current = stack.pop()
-            if isinstance(current, VirtualSystem):
-                found.append(current)
-            else:
+            found.append(current)
+            if isinstance(current, VirtualSystemCollection):
                 stack.extend(reversed(current.contents))
         return found
+
+    def virtual_systems(self) -> list[VirtualSystem]:
+        """Every VirtualSystem, depth first through nested collections."""
+        return [content for content in self.contents() if isinstance(content, VirtualSystem)]

@@ -346,17 +346,8 @@ class Context:
 
     @cached_property
     def contents(self) -> list[VirtualSystem | VirtualSystemCollection]:
-        """Every VirtualSystem and VirtualSystemCollection, depth first."""
-        found: list[VirtualSystem | VirtualSystemCollection] = []
-        stack: list[VirtualSystem | VirtualSystemCollection] = []
-        if self.envelope.content is not None:
-            stack.append(self.envelope.content)
-        while stack:
-            current = stack.pop(0)
-            found.append(current)
-            if isinstance(current, VirtualSystemCollection):
-                stack[0:0] = list(current.contents)
-        return found
+        """Every VirtualSystem and VirtualSystemCollection, depth first (``Envelope.contents``)."""
+        return self.envelope.contents()
 
     @cached_property
     def systems(self) -> list[VirtualSystem]:

@@ -42,14 +42,6 @@ class _Queue:
         self.spread: float | None = None
 
 
-def _means(spec: FieldSpec, spelling: str, value: Any) -> bool:
-    """Whether a leaf's original spelling still reads as ``value`` (as the writer keeps it)."""
-    codec = spec.codec
-    if codec is None:
-        return False
-    return bool(spelling == value if codec.exact else codec.parse(spelling) == value)
-
-
 def _is_read_model(entry: Any) -> bool:
     return not isinstance(entry, OvfModel) or entry.xml is not None
 
@@ -277,14 +269,15 @@ class Children:
         surplus = queue.slots_left - (len(queue.entries) - queue.index)
         lexical = self.info.lexical
         own = lexical.get(str(index))
-        if surplus <= 0 or own is None or _means(spec, own, value):
+        codec = spec.codec
+        if surplus <= 0 or own is None or codec is None or codec.means(own, value):
             return False
         steps = self.plan.steps
         for later in range(index + 1, min(index + 1 + surplus, len(steps))):
             if steps[later][1] != spec.name or steps[later][2] != LEAF_LIST:
                 return False
             spelled = lexical.get(str(later))
-            if spelled is not None and _means(spec, spelled, value):
+            if spelled is not None and codec.means(spelled, value):
                 return True
         return False
 

@@ -239,12 +239,8 @@ class Writer:
         """The text to write for a value: its original form while that still means it."""
         codec = spec.codec
         assert codec is not None
-        if original is not None:
-            if codec.exact:
-                if original == value:
-                    return original
-            elif codec.parse(original) == value:
-                return original
+        if original is not None and codec.means(original, value):
+            return original
         if value is None:
             return None
         if codec is TOKENS:

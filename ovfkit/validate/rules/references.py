@@ -465,35 +465,26 @@ def duplicate_content_id(ctx: Context) -> Iterator[Diagnostic]:
     that way (the vApp and its one VM named alike), vSphere imports it, and a StartupSection names
     only the collection's own children, so the id stays unambiguous where it is used.
     """
-    first: dict[str, list[tuple[VirtualSystem | VirtualSystemCollection, frozenset[int]]]] = {}
-    for content, ancestors in _contents_with_ancestors(ctx):
+    # the id() of the collections around each content (a collection comes before what it holds)
+    around: dict[int, frozenset[int]] = {}
+    first: dict[str, list[VirtualSystem | VirtualSystemCollection]] = {}
+    for content in ctx.contents:
+        ancestors = around.get(id(content), frozenset())
+        if isinstance(content, VirtualSystemCollection):
+            inside = ancestors | {id(content)}
+            around.update((id(child), inside) for child in content.contents)
         value = content.id
         if value is None:
             continue
         earlier = first.setdefault(value, [])
-        clashes = [other for other, _ in earlier if id(other) not in ancestors]
-        earlier.append((content, ancestors))
+        clashes = [other for other in earlier if id(other) not in ancestors]
+        earlier.append(content)
         if not clashes:
             continue
         clash = next((other for other in clashes if type(other) is type(content)), clashes[0])
         kind, other_kind = type(content).__name__, type(clash).__name__
         also = "is used twice" if kind == other_kind else f"is also the id of a {other_kind}"
         yield ctx.emit("R114", content, f'{kind} id "{q(value)}" {also}', attribute="id")
-
-
-def _contents_with_ancestors(
-    ctx: Context,
-) -> Iterator[tuple[VirtualSystem | VirtualSystemCollection, frozenset[int]]]:
-    """Every VirtualSystem and collection, depth first, with the ``id()`` of the collections around it."""
-    stack: list[tuple[VirtualSystem | VirtualSystemCollection, frozenset[int]]] = []
-    if ctx.envelope.content is not None:
-        stack.append((ctx.envelope.content, frozenset()))
-    while stack:
-        content, ancestors = stack.pop()
-        yield content, ancestors
-        if isinstance(content, VirtualSystemCollection):
-            inside = ancestors | {id(content)}
-            stack.extend((child, inside) for child in reversed(content.contents))
 
 
 @rule(

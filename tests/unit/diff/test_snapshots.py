@@ -83,13 +83,18 @@ def test_unknown_snapshot_id() -> None:
         diff_snapshots(OVIRT / "snapshots.xml", "nope")
 
 
-def test_nothing_to_compare_without_all_content() -> None:
-    document = (OVIRT / "snapshots.xml").read_text(encoding="utf-8")
-    start = document.index("<initialization>")
+def _without(document: str, tag: str) -> str:
+    """The document with every ``<tag>...</tag>`` element cut out (there must be one)."""
+    start = document.index(f"<{tag}>")
     while start >= 0:
-        end = document.index("</initialization>", start) + len("</initialization>")
+        end = document.index(f"</{tag}>", start) + len(f"</{tag}>")
         document = document[:start] + document[end:]
-        start = document.find("<initialization>")
+        start = document.find(f"<{tag}>")
+    return document
+
+
+def test_nothing_to_compare_without_all_content() -> None:
+    document = _without((OVIRT / "snapshots.xml").read_text(encoding="utf-8"), "initialization")
     with pytest.raises(OvfDiffError, match="All-Content"):
         diff_snapshots(document)
 
@@ -99,12 +104,7 @@ def test_nothing_to_compare_in_an_ovf_says_what_an_ovf_holds() -> None:
     with pytest.raises(OvfDiffError, match="the OVF lists no snapshots") as raised:
         diff_snapshots(plain)
     assert "ovfkit diff A B" in raised.value.message
-    document = (OVIRT / "vm-with-snapshots.ovf").read_text(encoding="utf-8")
-    start = document.index("<VmConfiguration>")
-    while start >= 0:
-        end = document.index("</VmConfiguration>", start) + len("</VmConfiguration>")
-        document = document[:start] + document[end:]
-        start = document.find("<VmConfiguration>")
+    document = _without((OVIRT / "vm-with-snapshots.ovf").read_text(encoding="utf-8"), "VmConfiguration")
     with pytest.raises(OvfDiffError, match=r"the OVF lists \d+ snapshot\(s\), \d+ without a configuration"):
         diff_snapshots(document.encode())
 
